@@ -1,0 +1,5 @@
+"""`python -m gssc_match`."""
+
+from .cli import main
+
+main()

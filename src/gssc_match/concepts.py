@@ -1,0 +1,101 @@
+"""Find taxonomy concepts in free text and tags, in any of the six languages.
+
+Synonyms are compared as sequences of crude stems (see `text.stem`), so inflections match;
+abbreviations are compared case-sensitively, so `PV` matches but `pv` in a word does not;
+tags that match nothing exactly get one fuzzy chance (rapidfuzz) to absorb typos.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .taxonomy import Taxonomy
+from .text import fold, stem, surface_tokens
+
+_MIN_SINGLE_STEM = 4  # a one-word synonym shorter than this is too ambiguous in running text
+_TAG_CUTOFF = 88.0
+_SUGGEST_CUTOFF = 75.0
+
+
+@dataclass(frozen=True, order=True)
+class ConceptHit:
+    """A concept found in a record, with the words the record used for it."""
+
+    concept_id: str
+    surface: str
+
+
+class ConceptIndex:
+    """All synonyms of a taxonomy, ready for phrase lookup and fuzzy tag matching."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.phrases: dict[tuple[str, ...], str] = {}
+        self.abbreviations: dict[str, str] = {}
+        self.choices: list[str] = []
+        self.choice_concepts: list[str] = []
+        for concept in taxonomy.concepts.values():
+            for _lang, term in concept.synonyms.all_terms():
+                self._add_phrase(term, concept.id)
+            for abbreviation in concept.abbreviations:
+                self.abbreviations.setdefault(abbreviation, concept.id)
+        self.max_length = max((len(p) for p in self.phrases), default=1)
+
+    def _add_phrase(self, term: str, concept_id: str) -> None:
+        key = tuple(stem(token) for _, token in surface_tokens(term))
+        if not key:
+            return
+        self.phrases.setdefault(key, concept_id)
+        folded = fold(term)
+        if folded not in self.choices:
+            self.choices.append(folded)
+            self.choice_concepts.append(concept_id)
+
+    def find(self, text: str) -> list[ConceptHit]:
+        """Every concept named in a text, longest phrase first at each position."""
+        pairs = surface_tokens(text)
+        keys = [stem(token) for _, token in pairs]
+        hits: list[ConceptHit] = []
+        i = 0
+        while i < len(keys):
+            length = self._longest_at(keys, i)
+            if length:
+                concept = self.phrases[tuple(keys[i : i + length])]
+                hits.append(ConceptHit(concept, " ".join(w for w, _ in pairs[i : i + length])))
+                i += length
+                continue
+            abbreviation = self.abbreviations.get(pairs[i][0])
+            if abbreviation:
+                hits.append(ConceptHit(abbreviation, pairs[i][0]))
+            i += 1
+        return hits
+
+    def _longest_at(self, keys: list[str], start: int) -> int:
+        for length in range(min(self.max_length, len(keys) - start), 0, -1):
+            key = tuple(keys[start : start + length])
+            if key in self.phrases and (length > 1 or len(key[0]) >= _MIN_SINGLE_STEM):
+                return length
+        return 0
+
+    def match_tag(self, tag: str) -> list[ConceptHit]:
+        """Concepts a tag names: by phrase, by abbreviation, or failing both by fuzzy match."""
+        hits = self.find(tag)
+        if hits:
+            return hits
+        found = self._closest(tag, _TAG_CUTOFF)
+        return [ConceptHit(found[0], tag)] if found else []
+
+    def suggest(self, tag: str) -> str | None:
+        """The synonym a tag that matched nothing was probably meant to be."""
+        found = self._closest(tag, _SUGGEST_CUTOFF)
+        return found[1] if found else None
+
+    def _closest(self, tag: str, cutoff: float) -> tuple[str, str] | None:
+        folded = fold(tag)
+        if len(folded) < 4 or not self.choices:
+            return None
+        best = process.extractOne(folded, self.choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is None:
+            return None
+        return self.choice_concepts[best[2]], best[0]

@@ -1,0 +1,40 @@
+"""The library's exceptions: raised in the library, turned into messages once, in the CLI."""
+
+from __future__ import annotations
+
+from .problems import Problem
+
+
+class GsscMatchError(Exception):
+    """Base of every error the CLI reports as a message rather than a traceback."""
+
+    exit_code = 1
+
+
+class UsageError(GsscMatchError):
+    """The command was asked for something that cannot exist (exit code 2)."""
+
+    exit_code = 2
+
+
+class UnknownCountryError(UsageError):
+    """A country that is not in the taxonomy."""
+
+    def __init__(self, given: str, valid: list[str]) -> None:
+        super().__init__(f"unknown country '{given}'; choose one of: {', '.join(valid)}")
+
+
+class UnknownRecordError(UsageError):
+    """An SME or need id that is not in the catalogue."""
+
+
+class CatalogueError(GsscMatchError):
+    """The catalogue has errors; they must be fixed before ranking."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"the catalogue has {len(problems)} problem(s); run `gssc-match validate`")
+
+
+class OutputError(GsscMatchError):
+    """An output file cannot or must not be written."""

@@ -1,0 +1,204 @@
+"""The records of a catalogue: frozen, strict pydantic models fed with plain strings.
+
+Every scalar arrives as a string (see `yamlsafe`), so each field type below says how a
+string becomes a value and gives the message an SME will read when it cannot.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel
+
+from .codes import COUNTRY_CODES, LANGUAGE_CODES
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_WHOLE = re.compile(r"[0-9]{1,12}")
+_FORMULA_START = ("=", "+", "-", "@")
+
+LANGUAGES_OF_TAXONOMY = ("en", "es", "pt", "vi", "it", "pl")
+
+
+def _slug(value: str) -> str:
+    if len(value) > 64 or not _SLUG.fullmatch(value):
+        raise ValueError("must be a lowercase slug: letters a-z, digits and single hyphens")
+    return value
+
+
+def _line(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line")
+    if len(value) > 200:
+        raise ValueError("must be at most 200 characters")
+    return value.strip()
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if len(value) > 20_000:
+        raise ValueError("must be at most 20,000 characters")
+    return value.strip()
+
+
+def _name(value: str) -> str:
+    value = _line(value)
+    if value.startswith(_FORMULA_START):
+        raise ValueError("must not start with =, +, - or @ (spreadsheets run it as a formula)")
+    return value
+
+
+def _country_code(value: str) -> str:
+    if value.upper() not in COUNTRY_CODES:
+        raise ValueError(f"'{value[:20]}' is not an ISO 3166-1 alpha-2 country code, like ES or PL")
+    return value.upper()
+
+
+def _language_code(value: str) -> str:
+    if value.lower() not in LANGUAGE_CODES:
+        raise ValueError(f"'{value[:20]}' is not an ISO 639-1 language code, like es or pl")
+    return value.lower()
+
+
+def _url(value: str) -> str:
+    if len(value) > 500 or not _URL.fullmatch(value):
+        raise ValueError("must be a web address starting with http:// or https://")
+    return value
+
+
+def _whole_number(value: object) -> object:
+    if isinstance(value, str) and not _WHOLE.fullmatch(value.strip()):
+        raise ValueError("must be a whole number of at most 12 digits, like 250000")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+Line = Annotated[str, AfterValidator(_line)]
+Text = Annotated[str, AfterValidator(_text)]
+Name = Annotated[str, AfterValidator(_name)]
+CountryCode = Annotated[str, AfterValidator(_country_code)]
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
+Url = Annotated[str, AfterValidator(_url)]
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
+class Record(BaseModel):
+    """Base for every file schema: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class Sme(Record):
+    """An SME's profile: what it offers, in its own words."""
+
+    id: Slug = Field(description="Lowercase slug; equals the file name without .yaml.")
+    name: Name = Field(description="Company name as it should appear in a shortlist.")
+    country: CountryCode = Field(description="ISO 3166-1 alpha-2 code of the home country.")
+    cluster: Slug = Field(description="One of the clusters in the taxonomy file.")
+    description: Text = Field(description="What the company does, in any language.")
+    offerings: list[Line] = Field(min_length=1, description="Short lines, one per product.")
+    tags: list[Line] = Field(default_factory=list, description="Free keywords, any language.")
+    languages: list[LanguageCode] = Field(min_length=1, description="ISO 639-1 codes.")
+    markets: list[CountryCode] = Field(default_factory=list, description="Where it operates.")
+    trl: WholeNumber | None = Field(default=None, ge=1, le=9, description="1-9.")
+    website: Url | None = None
+
+
+class Priority(StrEnum):
+    """How urgent a need is for the city."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Need(Record):
+    """A city's need, written as the city would put it."""
+
+    id: Slug = Field(description="Lowercase slug; equals the file name without .yaml.")
+    country: Slug = Field(description="Target country id; equals the folder name.")
+    city: Line
+    title: Line
+    description: Text
+    language: LanguageCode = Field(description="ISO 639-1 code of the title and description.")
+    tags: list[Line] = Field(default_factory=list)
+    priority: Priority
+    budget_eur: WholeNumber | None = Field(default=None, ge=0)
+    sources: list[Url] = Field(default_factory=list, description="Public facts behind the need.")
+
+
+class Synonyms(Record):
+    """A concept's words in each language of the mission."""
+
+    en: list[Line] = Field(min_length=1)
+    es: list[Line] = Field(min_length=1)
+    pt: list[Line] = Field(min_length=1)
+    vi: list[Line] = Field(min_length=1)
+    it: list[Line] = Field(min_length=1)
+    pl: list[Line] = Field(min_length=1)
+
+    def all_terms(self) -> list[tuple[str, str]]:
+        """(language, term) pairs in a fixed order."""
+        return [(lang, term) for lang in LANGUAGES_OF_TAXONOMY for term in getattr(self, lang)]
+
+
+class Concept(Record):
+    """A smart-city concept with its words in six languages."""
+
+    id: Slug
+    name: Line
+    synonyms: Synonyms
+    abbreviations: list[Line] = Field(default_factory=list)
+
+
+class Pillar(Record):
+    """A theme of the mission grouping concepts."""
+
+    id: Slug
+    name: Line
+    concepts: list[Concept] = Field(min_length=1)
+
+
+class Cluster(Record):
+    """One of the clusters an SME belongs to."""
+
+    id: Slug
+    name: Line
+    organisation: Line | None = None
+    country: CountryCode | None = None
+
+
+class TargetCountry(Record):
+    """A country the mission travels to, with the spellings people use for it."""
+
+    id: Slug
+    name: Line
+    iso: CountryCode
+    aliases: list[Line] = Field(default_factory=list)
+    languages: list[LanguageCode] = Field(default_factory=list)
+
+
+class TaxonomyFile(Record):
+    """The taxonomy file: clusters, target countries and concepts by pillar."""
+
+    clusters: list[Cluster] = Field(min_length=1)
+    countries: list[TargetCountry] = Field(min_length=1)
+    pillars: list[Pillar] = Field(min_length=1)
+
+
+class Judgment(Record):
+    """An expert's graded shortlist for one need."""
+
+    why: Text
+    grades: dict[Slug, Annotated[WholeNumber, Field(ge=1, le=3)]] = Field(default_factory=dict)
+
+
+class JudgmentsFile(RootModel[dict[Slug, Judgment]]):
+    """The judgments file: need id to graded shortlist."""
+
+    model_config = ConfigDict(frozen=True)

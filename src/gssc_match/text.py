@@ -1,0 +1,77 @@
+"""Text normalisation shared by every matcher: fold case and accents, split, stem lightly.
+
+The original text is never changed; these functions only make keys to compare with.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Letters that Unicode does not decompose into base letter + accent.
+_EXTRA_FOLDS = str.maketrans({"đ": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i"})
+_TOKEN = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
+_STEM_LENGTH = 6
+
+# Function words of the six mission languages, folded. Kept short on purpose: they only
+# keep "de", "the", "và" out of explanations and word features.
+STOPWORDS = frozenset(
+    """
+    a an and are as at be by for from has have in into is it its of on or our that the their
+    this to we with will which who can per not no all also more than our they them these
+    de del la las el los en y o para por con un una unos unas que se su sus al lo es son
+    como mas sin sobre entre cada ya hay muy este esta estos estas
+    da do das dos e em na no nas nos um uma ao aos pelo pela pelos pelas ou com sao mais
+    di il lo gli le dei delle della dello degli nel nella nei per con ed anche che sono
+    w z i oraz na do od dla po przez jest sa ich jak ze to ktore ktory ktora lub sie
+    va cua cac nhung cho la co duoc trong voi nay mot khong da tai ve tu cung nhu se den
+    """.split()
+)
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """NFKC, case-fold and strip accents: `Água` and `agua`, `nước` and `nuoc` compare equal."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_EXTRA_FOLDS)
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text: str) -> list[str]:
+    """Folded alphanumeric tokens; works for all six languages (Vietnamese syllables included)."""
+    return _TOKEN.findall(fold(text))
+
+
+def surface_tokens(text: str) -> list[tuple[str, str]]:
+    """(word as written, folded token) pairs, so that a match can be shown in the writer's words."""
+    pairs: list[tuple[str, str]] = []
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
+        pairs.extend((word, token) for token in _TOKEN.findall(fold(word)))
+    return pairs
+
+
+@lru_cache(maxsize=262144)
+def stem(token: str) -> str:
+    """A deliberately crude, language-neutral stem: drop a plural ending, keep 6 letters.
+
+    Why: truncation stemming is known to work across Romance and Slavic morphology without
+    knowing the language (`paneles`/`panel`, `stratami`/`straty`), which a per-language
+    stemmer would need language detection for.
+    """
+    if len(token) > 4 and token.endswith("es"):
+        token = token[:-2]
+    elif len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        token = token[:-1]
+    return token[:_STEM_LENGTH]
+
+
+def stems(text: str) -> list[str]:
+    """Stems of the tokens of a text, in order."""
+    return [stem(token) for token in tokens(text)]
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the non-stopword tokens of a text, in order."""
+    return [stem(token) for token in tokens(text) if token not in STOPWORDS]

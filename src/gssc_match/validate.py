@@ -1,0 +1,40 @@
+"""The `validate` use case: check files or a whole catalogue and report every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogue import catalogue_files, check_files, expand, load_taxonomy, taxonomy_path
+from .problems import Level, Problem
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of validating some files."""
+
+    problems: tuple[Problem, ...]
+    files_checked: int
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.level is Level.ERROR for p in self.problems)
+
+    def strict(self) -> Validation:
+        """Warnings promoted to errors (for `--strict`)."""
+        promoted = tuple(
+            Problem(p.path, p.line, p.column, Level.ERROR, p.message, p.rule) for p in self.problems
+        )
+        return Validation(promoted, self.files_checked)
+
+
+def validate(root: Path, paths: Sequence[Path] = ()) -> Validation:
+    """Validate the given files and folders, or the whole catalogue at `root` when none."""
+    tax_file = taxonomy_path(root)
+    taxonomy, problems = load_taxonomy(tax_file)
+    targets = expand(paths) if paths else catalogue_files(root)
+    targets = [t for t in targets if t.resolve() != tax_file.resolve()]
+    checked = check_files(targets, taxonomy)
+    all_problems = sorted(set(problems + checked.problems))
+    return Validation(tuple(all_problems), len(targets) + 1)
