@@ -1,5 +1,30 @@
-"""gssc-match: pair European SME solutions with the needs of small and mid-sized cities."""
+"""gssc-match: pair European SME solutions with the needs of small and mid-sized cities.
+
+The public API (imported lazily, so that `validate` never pays for scikit-learn):
+`open_catalogue`, `rank`, `Selection`, `load_weights`, `validate`.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "open_catalogue": "api",
+    "rank": "api",
+    "Result": "api",
+    "Selection": "ranking",
+    "Matcher": "ranking",
+    "load_weights": "scoring",
+    "validate": "validate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(name)
+    from importlib import import_module
+
+    return getattr(import_module(f"{__name__}.{module}"), name)

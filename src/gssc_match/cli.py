@@ -9,15 +9,18 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from . import __version__
-from .errors import GsscMatchError
+from .errors import CatalogueError, GsscMatchError
 from .report import ProblemFormat, render_problems
 from .schema import json_schema
 from .validate import validate as run_validate
+
+if TYPE_CHECKING:
+    from .api import Result
 
 app = typer.Typer(
     name="gssc-match",
@@ -93,6 +96,9 @@ def schema(
 
 
 def _fail(exc: GsscMatchError) -> NoReturn:
+    if isinstance(exc, CatalogueError):
+        for problem in exc.problems:
+            typer.echo(problem.render(), err=True)
     typer.echo(f"gssc-match: error: {exc}", err=True)
     raise SystemExit(exc.exit_code)
 
@@ -103,3 +109,88 @@ def main() -> None:
         app()
     except GsscMatchError as exc:
         _fail(exc)
+
+
+class RankFormat(StrEnum):
+    """Output formats of `rank` (all built from the same rows)."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+CountryOption = Annotated[
+    str | None, typer.Option("--country", help="Target country: name, ISO code or alias.")
+]
+NeedOption = Annotated[list[str] | None, typer.Option("--need", help="Need id (repeatable).")]
+CityOption = Annotated[str | None, typer.Option("--city", help="Only needs of this city.")]
+ClusterOption = Annotated[str | None, typer.Option("--cluster", help="Only SMEs of this cluster.")]
+TopOption = Annotated[int, typer.Option("--top", min=1, max=1000, help="SMEs kept per need.")]
+MinScoreOption = Annotated[
+    float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop matches scoring below this.")
+]
+SmeOption = Annotated[
+    str | None, typer.Option("--sme", help="Reverse view: the needs that fit this SME best.")
+]
+WeightsOption = Annotated[
+    Path | None,
+    typer.Option("--weights", help="Weights file (default: $GSSC_MATCH_WEIGHTS or built-in).",
+                 dir_okay=False),
+]
+
+
+@app.command()
+def rank(
+    country: CountryOption = None,
+    need: NeedOption = None,
+    city: CityOption = None,
+    cluster: ClusterOption = None,
+    top: TopOption = 5,
+    min_score: MinScoreOption = 0.0,
+    sme: SmeOption = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Full breakdown per pair.")] = False,
+    fmt: Annotated[RankFormat, typer.Option("--format", help="table, json or csv.")] = (
+        RankFormat.TABLE
+    ),
+    weights: WeightsOption = None,
+    data: DataOption = None,
+) -> None:
+    """Rank SMEs for city needs (or, with --sme, needs for one SME), with reasons."""
+    from .formats import to_csv, to_json
+
+    result, about = _run_rank(country, need, city, cluster, top, min_score, sme, weights, data)
+    if fmt is RankFormat.JSON:
+        sys.stdout.write(to_json(result.rows, about))
+    elif fmt is RankFormat.CSV:
+        sys.stdout.write(to_csv(result.rows))
+    else:
+        from rich.console import Console
+
+        from .display import render
+
+        render(result, Console(), explain=explain)
+
+
+def _run_rank(
+    country: str | None,
+    need: list[str] | None,
+    city: str | None,
+    cluster: str | None,
+    top: int,
+    min_score: float,
+    sme: str | None,
+    weights_file: Path | None,
+    data: Path | None,
+) -> tuple[Result, dict[str, object]]:
+    from .about import about_run
+    from .api import open_catalogue
+    from .api import rank as run_rank
+    from .ranking import Selection
+    from .scoring import load_weights
+
+    weights = load_weights(weights_file)
+    catalogue = open_catalogue(data)
+    country_id = catalogue.taxonomy.resolve_country(country).id if country else None
+    selection = Selection(country_id, tuple(need or ()), city, cluster, sme, top, min_score)
+    result = run_rank(catalogue, selection, weights)
+    return result, about_run(catalogue, weights, selection)

@@ -242,7 +242,8 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.value(child, (*loc, i)) for i, child in enumerate(node.value)]
         text = str(node.value)
-        return None if node.style is None and text in NULL_SCALARS else text
+        plain = not node.style  # the C loader reports plain style as "", the pure one as None
+        return None if plain and text in NULL_SCALARS else text
 
     def mapping(self, node: yaml.MappingNode, loc: tuple[Key, ...]) -> dict[str, Plain]:
         self.positions.setdefault(loc, _mark(node))

@@ -1,0 +1,44 @@
+"""The library's use cases in one place: open a catalogue, rank it, get rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogue import Catalogue, data_dir, load_catalogue
+from .errors import CatalogueError
+from .ranking import Match, Matcher, Selection, Shortlist
+from .rows import Row, rows_for_matches, rows_for_shortlists
+from .scoring import Weights, load_weights
+
+
+def open_catalogue(data: Path | None = None) -> Catalogue:
+    """Load a catalogue; raises CatalogueError listing every error if any file is invalid."""
+    catalogue, checked = load_catalogue(data_dir(data))
+    if catalogue is None or checked.errors:
+        raise CatalogueError(checked.errors or checked.problems)
+    return catalogue
+
+
+@dataclass(frozen=True)
+class Result:
+    """What `rank` found: shortlists per need (or matches for one SME) and their rows."""
+
+    weights: Weights
+    shortlists: tuple[Shortlist, ...]
+    sme_matches: tuple[Match, ...]
+    rows: tuple[Row, ...]
+
+
+def rank(
+    catalogue: Catalogue, selection: Selection | None = None, weights: Weights | None = None
+) -> Result:
+    """Rank SMEs for the selected needs, or needs for `selection.sme_id`."""
+    selection = selection or Selection()
+    weights = weights or load_weights()
+    matcher = Matcher(catalogue, weights)
+    if selection.sme_id is not None:
+        matches = tuple(matcher.for_sme(selection.sme_id, selection))
+        return Result(weights, (), matches, tuple(rows_for_matches(matches)))
+    shortlists = tuple(matcher.shortlists(selection))
+    return Result(weights, shortlists, (), tuple(rows_for_shortlists(shortlists)))

@@ -1,0 +1,233 @@
+"""Rank SMEs for needs (and needs for an SME), with an explanation for every match."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalogue import Catalogue
+from .errors import UnknownRecordError, UsageError
+from .features import Space, need_fields, sme_fields
+from .models import Need, Sme
+from .scoring import Breakdown, Part, Weights, breakdown
+from .text import fold
+
+CHUNK = 256  # needs scored at once: bounds the dense block to CHUNK x number of SMEs
+_MARGIN = 5  # extra candidates re-scored exactly, so float noise cannot reorder a tie
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which needs (or which SME) to rank, and how many matches to keep."""
+
+    country: str | None = None
+    need_ids: tuple[str, ...] = ()
+    city: str | None = None
+    cluster: str | None = None
+    sme_id: str | None = None
+    top: int = 5
+    min_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class MatchedConcept:
+    """A concept both records name, in the words each of them used."""
+
+    concept_id: str
+    name: str
+    need_words: tuple[str, ...]
+    sme_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One SME proposed for one need, with the breakdown of its score."""
+
+    rank: int
+    need: Need
+    sme: Sme
+    breakdown: Breakdown
+    concepts: tuple[MatchedConcept, ...]
+    shared_terms: tuple[str, ...]
+
+    @property
+    def score(self) -> float:
+        return self.breakdown.total
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The SMEs proposed for one need; empty and flagged when nothing fits well enough."""
+
+    need: Need
+    matches: tuple[Match, ...]
+    no_good_match: bool
+    best_relevance: float
+
+
+class Matcher:
+    """A catalogue's fitted vector spaces; scores any need against any SME."""
+
+    def __init__(self, catalogue: Catalogue, weights: Weights) -> None:
+        self.catalogue = catalogue
+        self.weights = weights
+        self.smes = catalogue.smes
+        self.needs = catalogue.needs
+        self.space = Space(
+            [need_fields(n) for n in self.needs],
+            [sme_fields(s) for s in self.smes],
+            catalogue.taxonomy,
+            weights,
+        )
+        self.need_rows, self.sme_rows = self.space.relevance_matrices()
+        self._need_index = {n.id: i for i, n in enumerate(self.needs)}
+        self._sme_index = {s.id: i for i, s in enumerate(self.smes)}
+
+    # -- selection ---------------------------------------------------------------------
+
+    def select_needs(self, selection: Selection) -> list[int]:
+        """Indices of the needs a selection names, in id order."""
+        for need_id in selection.need_ids:
+            if need_id not in self._need_index:
+                raise UnknownRecordError(f"unknown need '{need_id}'")
+        chosen = []
+        for i, need in enumerate(self.needs):
+            if selection.need_ids and need.id not in selection.need_ids:
+                continue
+            if selection.country and need.country != selection.country:
+                continue
+            if selection.city and fold(need.city) != fold(selection.city):
+                continue
+            chosen.append(i)
+        return chosen
+
+    def sme_mask(self, cluster: str | None) -> np.ndarray:
+        """Which SMEs may be proposed (all, or one cluster's)."""
+        if cluster is None:
+            return np.ones(len(self.smes), dtype=bool)
+        if cluster not in self.catalogue.taxonomy.clusters:
+            known = ", ".join(sorted(self.catalogue.taxonomy.clusters))
+            raise UsageError(f"unknown cluster '{cluster}'; choose one of: {known}")
+        return np.array([s.cluster == cluster for s in self.smes], dtype=bool)
+
+    # -- scoring -----------------------------------------------------------------------
+
+    def fit_vectors(self, country_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per-SME language and market fit (0 or 1) for a target country."""
+        country = self.catalogue.taxonomy.countries.get(country_id)
+        languages = set(country.languages) if country else set()
+        iso = country.iso if country else ""
+        language = np.array([bool(languages & set(s.languages)) for s in self.smes], float)
+        market = np.array([iso in s.markets for s in self.smes], float)
+        return language, market
+
+    def relevance_block(self, need_indices: Sequence[int]) -> np.ndarray:
+        """Weighted text + concept relevance of some needs against every SME (dense block)."""
+        block = self.need_rows[list(need_indices)] @ self.sme_rows.T
+        return np.asarray(block.toarray(), dtype=np.float64)
+
+    def explain(self, need_index: int, sme_index: int, rank: int = 0) -> Match:
+        """The full breakdown and evidence for one pair."""
+        need, sme = self.needs[need_index], self.smes[sme_index]
+        language, market = self.fit_vectors(need.country)
+        values = {
+            Part.TEXT: _clip(self.space.text_similarity(need_index, sme_index)),
+            Part.CONCEPT: _clip(self.space.concept_similarity(need_index, sme_index)),
+            Part.LANGUAGE: float(language[sme_index]),
+            Part.MARKET: float(market[sme_index]),
+        }
+        return Match(
+            rank,
+            need,
+            sme,
+            breakdown(values, self.weights),
+            self._matched_concepts(need_index, sme_index),
+            tuple(self.space.shared_terms(need_index, sme_index)),
+        )
+
+    def _matched_concepts(self, need_index: int, sme_index: int) -> tuple[MatchedConcept, ...]:
+        need_profile = self.space.profiles[need_index]
+        sme_profile = self.space.profiles[len(self.needs) + sme_index]
+        shared = sorted(
+            set(need_profile.weights) & set(sme_profile.weights),
+            key=lambda c: (-need_profile.weights[c] * sme_profile.weights[c], c),
+        )
+        concepts = self.catalogue.taxonomy.concepts
+        return tuple(
+            MatchedConcept(c, concepts[c].name, need_profile.surfaces[c], sme_profile.surfaces[c])
+            for c in shared
+        )
+
+    # -- use cases ---------------------------------------------------------------------
+
+    def shortlists(self, selection: Selection) -> Iterator[Shortlist]:
+        """A shortlist per selected need, in need-id order, chunk by chunk."""
+        mask = self.sme_mask(selection.cluster)
+        chosen = self.select_needs(selection)
+        for start in range(0, len(chosen), CHUNK):
+            part = chosen[start : start + CHUNK]
+            block = self.relevance_block(part)
+            for row, need_index in zip(block, part, strict=True):
+                yield self._shortlist(need_index, row, mask, selection)
+
+    def _shortlist(
+        self, need_index: int, relevance: np.ndarray, mask: np.ndarray, selection: Selection
+    ) -> Shortlist:
+        need = self.needs[need_index]
+        language, market = self.fit_vectors(need.country)
+        parts = self.weights.parts
+        total = relevance + parts.language * language + parts.market * market
+        total = np.where(mask, total, -np.inf)
+        best = float(np.max(np.where(mask, relevance, -np.inf), initial=0.0))
+        if best < self.weights.no_match_threshold:
+            return Shortlist(need, (), True, best)
+        candidates = top_k(total, selection.top + _MARGIN)
+        matches = sorted(
+            (self.explain(need_index, int(j)) for j in candidates if mask[j]),
+            key=lambda m: (-round(m.score, 6), m.sme.id),
+        )
+        kept = [m for m in matches[: selection.top] if m.score >= selection.min_score]
+        ranked = tuple(_with_rank(m, r) for r, m in enumerate(kept, start=1))
+        return Shortlist(need, ranked, False, best)
+
+    def for_sme(self, sme_id: str, selection: Selection) -> list[Match]:
+        """The needs, across all countries unless one is chosen, that fit one SME best."""
+        if sme_id not in self._sme_index:
+            raise UnknownRecordError(f"unknown SME '{sme_id}'")
+        sme_index = self._sme_index[sme_id]
+        chosen = self.select_needs(selection)
+        if not chosen:
+            return []
+        column = np.asarray((self.need_rows[chosen] @ self.sme_rows[sme_index].T).toarray())
+        relevance = column.ravel().astype(np.float64)
+        candidates = top_k(relevance, selection.top + _MARGIN)
+        matches = sorted(
+            (self.explain(chosen[int(i)], sme_index) for i in candidates),
+            key=lambda m: (-round(m.score, 6), m.need.id),
+        )
+        kept = [m for m in matches[: selection.top] if m.score >= selection.min_score]
+        return [_with_rank(m, r) for r, m in enumerate(kept, start=1)]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best scores, best first, ties broken by index (= by id)."""
+    k = min(k, scores.size)
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    if k < scores.size:
+        kth = scores[np.argpartition(-scores, k - 1)[:k]].min()
+        candidates = np.flatnonzero(scores >= kth)
+    else:
+        candidates = np.arange(scores.size)
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order[:k]]
+
+
+def _clip(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def _with_rank(match: Match, rank: int) -> Match:
+    return Match(rank, match.need, match.sme, match.breakdown, match.concepts, match.shared_terms)

@@ -1,0 +1,127 @@
+"""Score parts, their weights, and the breakdown every match carries.
+
+A total score is literally `sum(weight * value)` over the named parts below; the breakdown
+keeps each part's value and weight so that an explanation can show the sum.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, model_validator
+
+from .errors import CatalogueError
+from .models import Record
+from .schema import parse_record
+from .yamlsafe import load_file
+
+WEIGHTS_ENV = "GSSC_MATCH_WEIGHTS"
+DEFAULT_WEIGHTS = Path(__file__).with_name("weights.yaml")
+
+
+class Part(StrEnum):
+    """The named parts of a score, in display order."""
+
+    TEXT = "text"
+    CONCEPT = "concept"
+    LANGUAGE = "language"
+    MARKET = "market"
+
+
+RELEVANCE_PARTS = (Part.TEXT, Part.CONCEPT)
+"""Parts that say whether the offer fits the need; the others say how easy the meeting is."""
+
+
+class PartWeights(Record):
+    text: float = Field(ge=0, le=1)
+    concept: float = Field(ge=0, le=1)
+    language: float = Field(ge=0, le=1)
+    market: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> PartWeights:
+        total = self.text + self.concept + self.language + self.market
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"part weights must add up to 1 (they add up to {total:g})")
+        return self
+
+
+class TextSettings(Record):
+    char_share: float = Field(ge=0, le=1)
+
+
+class FieldWeights(Record):
+    tags: float = Field(ge=0)
+    title: float = Field(ge=0)
+    offerings: float = Field(ge=0)
+    description: float = Field(ge=0)
+
+
+class ConceptSettings(Record):
+    pillar_share: float = Field(ge=0, le=1)
+    field_weights: FieldWeights
+
+
+class Weights(Record):
+    """The whole scoring configuration, as read from a weights file."""
+
+    parts: PartWeights
+    no_match_threshold: float = Field(ge=0, le=1)
+    text: TextSettings
+    concept: ConceptSettings
+
+    def of(self, part: Part) -> float:
+        return float(getattr(self.parts, part.value))
+
+
+def load_weights(path: Path | None = None) -> Weights:
+    """Weights from `path`, else $GSSC_MATCH_WEIGHTS, else the documented defaults."""
+    env = os.environ.get(WEIGHTS_ENV)
+    chosen = path or (Path(env) if env else DEFAULT_WEIGHTS)
+    document, problems = load_file(chosen, str(chosen))
+    if document is None:
+        raise CatalogueError(problems)
+    weights, problems = parse_record(document, Weights)
+    if weights is None:
+        raise CatalogueError(problems)
+    return weights
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One part of a score: its value in [0, 1], its weight, and their product."""
+
+    part: Part
+    value: float
+    weight: float
+
+    @property
+    def points(self) -> float:
+        return self.value * self.weight
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A score as the visible sum of its parts."""
+
+    contributions: tuple[Contribution, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(c.points for c in self.contributions)
+
+    @property
+    def relevance(self) -> float:
+        """The points from the parts that measure fit (text and concept)."""
+        return sum(c.points for c in self.contributions if c.part in RELEVANCE_PARTS)
+
+    def value(self, part: Part) -> float:
+        return next(c.value for c in self.contributions if c.part is part)
+
+
+def breakdown(values: dict[Part, float], weights: Weights) -> Breakdown:
+    """Pair each part's value with its weight, in display order."""
+    return Breakdown(tuple(Contribution(p, values[p], weights.of(p)) for p in Part))
