@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .catalogue import Catalogue, data_dir, load_catalogue
 from .errors import CatalogueError
@@ -30,15 +32,30 @@ class Result:
     rows: tuple[Row, ...]
 
 
+T = TypeVar("T")
+Progress = Callable[[Iterable[T], int], Iterator[T]]
+
+
+def _silent(items: Iterable[T], total: int) -> Iterator[T]:
+    return iter(items)
+
+
 def rank(
-    catalogue: Catalogue, selection: Selection | None = None, weights: Weights | None = None
+    catalogue: Catalogue,
+    selection: Selection | None = None,
+    weights: Weights | None = None,
+    progress: Progress[Shortlist] = _silent,
 ) -> Result:
-    """Rank SMEs for the selected needs, or needs for `selection.sme_id`."""
+    """Rank SMEs for the selected needs, or needs for `selection.sme_id`.
+
+    `progress` wraps the stream of shortlists (the CLI passes a progress bar on a terminal).
+    """
     selection = selection or Selection()
     weights = weights or load_weights()
     matcher = Matcher(catalogue, weights)
     if selection.sme_id is not None:
         matches = tuple(matcher.for_sme(selection.sme_id, selection))
         return Result(weights, (), matches, tuple(rows_for_matches(matches)))
-    shortlists = tuple(matcher.shortlists(selection))
+    total = len(matcher.select_needs(selection))
+    shortlists = tuple(progress(matcher.shortlists(selection), total))
     return Result(weights, shortlists, (), tuple(rows_for_shortlists(shortlists)))

@@ -234,9 +234,7 @@ def _check_need(
         return
     checked.problems += _id_matches_stem(document, path, need.id)
     if taxonomy and need.country not in taxonomy.countries:
-        checked.problems.append(
-            _unknown_ref(document, "country", need.country, taxonomy.countries)
-        )
+        checked.problems.append(_unknown_ref(document, "country", need.country, taxonomy.countries))
     elif path.parent.parent.name == "needs" and path.parent.name != need.country:
         line, col = document.position(("country",))
         msg = f"country '{need.country}' does not match its folder needs/{path.parent.name}/"
@@ -271,9 +269,7 @@ def _unknown_ref(document: Document, key: str, value: str, known: Iterable[str])
     return error(document.path, line, col, f"unknown {key} '{value}'; {hint}", "reference")
 
 
-def _tag_warnings(
-    document: Document, tags: list[str], index: ConceptIndex | None
-) -> list[Problem]:
+def _tag_warnings(document: Document, tags: list[str], index: ConceptIndex | None) -> list[Problem]:
     if index is None:
         return []
     problems = []
@@ -301,13 +297,15 @@ def _cross_file(checked: Checked) -> list[Problem]:
         for need_id, judgment in judgments.items():
             if checked.needs and need_id not in checked.needs:
                 line, col = document.position((need_id,), key=True)
-                problems.append(error(document.path, line, col, f"unknown need '{need_id}'",
-                                      "reference"))
+                problems.append(
+                    error(document.path, line, col, f"unknown need '{need_id}'", "reference")
+                )
             for sme_id in judgment.grades:
                 if checked.smes and sme_id not in checked.smes:
                     line, col = document.position((need_id, "grades", sme_id), key=True)
-                    problems.append(error(document.path, line, col,
-                                          f"unknown SME '{sme_id}'", "reference"))
+                    problems.append(
+                        error(document.path, line, col, f"unknown SME '{sme_id}'", "reference")
+                    )
     return problems
 
 

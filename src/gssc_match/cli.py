@@ -6,12 +6,15 @@ can fix), 2 usage error. Library errors are translated here, once.
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
 from .errors import CatalogueError, GsscMatchError
@@ -22,7 +25,25 @@ from .validate import validate as run_validate
 if TYPE_CHECKING:
     from .api import Result
 
+
+class _Commands(TyperGroup):
+    """The command group; library errors become one message and an exit code here, once.
+
+    Why here and not only in `main`: a test (or another program) that runs `app` through
+    `CliRunner` must see the same messages and exit codes as the console script.
+    """
+
+    def invoke(self, ctx: Any) -> Any:  # typer's base Context lives in a private module
+        try:
+            return super().invoke(ctx)
+        except GsscMatchError as exc:
+            _fail(exc)
+
+
+T = TypeVar("T")
+
 app = typer.Typer(
+    cls=_Commands,
     name="gssc-match",
     help="Match European SME solutions to the needs of small and mid-sized cities.",
     no_args_is_help=True,
@@ -36,6 +57,7 @@ DataOption = Annotated[
         "--data",
         help="Catalogue folder (smes/, needs/<country>/, taxonomy.yaml). "
         "Default: $GSSC_MATCH_DATA, else the bundled catalogue.",
+        exists=True,  # a mistyped folder must not pass as an empty, valid catalogue
         file_okay=False,
     ),
 ]
@@ -95,12 +117,22 @@ def schema(
     sys.stdout.write(json_schema(Sme if kind is SchemaKind.SME else Need))
 
 
+def _progress_bar(items: Iterable[T], total: int) -> Iterator[T]:
+    """A rich progress bar on an interactive terminal for long runs; silent in pipes and CI."""
+    if total < 200 or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield from items
+        return
+    from rich.progress import track
+
+    yield from track(items, total=total, description="ranking", transient=True, console=None)
+
+
 def _fail(exc: GsscMatchError) -> NoReturn:
     if isinstance(exc, CatalogueError):
         for problem in exc.problems:
             typer.echo(problem.render(), err=True)
     typer.echo(f"gssc-match: error: {exc}", err=True)
-    raise SystemExit(exc.exit_code)
+    raise typer.Exit(exc.exit_code)
 
 
 def main() -> None:
@@ -109,6 +141,15 @@ def main() -> None:
         app()
     except GsscMatchError as exc:
         _fail(exc)
+
+
+class ExportFormatOption(StrEnum):
+    """File formats of `export` (mirrors gssc_match.export.ExportFormat, kept light to import)."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+    MD = "md"
 
 
 class RankFormat(StrEnum):
@@ -134,8 +175,9 @@ SmeOption = Annotated[
 ]
 WeightsOption = Annotated[
     Path | None,
-    typer.Option("--weights", help="Weights file (default: $GSSC_MATCH_WEIGHTS or built-in).",
-                 dir_okay=False),
+    typer.Option(
+        "--weights", help="Weights file (default: $GSSC_MATCH_WEIGHTS or built-in).", dir_okay=False
+    ),
 ]
 
 
@@ -158,7 +200,7 @@ def rank(
     """Rank SMEs for city needs (or, with --sme, needs for one SME), with reasons."""
     from .formats import to_csv, to_json
 
-    result, about = _run_rank(country, need, city, cluster, top, min_score, sme, weights, data)
+    result, about, _ = _run_rank(country, need, city, cluster, top, min_score, sme, weights, data)
     if fmt is RankFormat.JSON:
         sys.stdout.write(to_json(result.rows, about))
     elif fmt is RankFormat.CSV:
@@ -181,16 +223,103 @@ def _run_rank(
     sme: str | None,
     weights_file: Path | None,
     data: Path | None,
-) -> tuple[Result, dict[str, object]]:
+) -> tuple[Result, dict[str, object], tuple[Path, ...]]:
+    """Load, select and rank; also returns the provenance and every input file used."""
     from .about import about_run
     from .api import open_catalogue
     from .api import rank as run_rank
     from .ranking import Selection
-    from .scoring import load_weights
+    from .scoring import DEFAULT_WEIGHTS, load_weights
 
     weights = load_weights(weights_file)
     catalogue = open_catalogue(data)
     country_id = catalogue.taxonomy.resolve_country(country).id if country else None
     selection = Selection(country_id, tuple(need or ()), city, cluster, sme, top, min_score)
-    result = run_rank(catalogue, selection, weights)
-    return result, about_run(catalogue, weights, selection)
+    result = run_rank(catalogue, selection, weights, _progress_bar)
+    inputs = (*catalogue.files, weights_file or DEFAULT_WEIGHTS)
+    return result, about_run(catalogue, weights, selection), inputs
+
+
+class EvaluateFormat(StrEnum):
+    """Output formats of `evaluate`."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def evaluate(
+    judgments: Annotated[
+        Path | None,
+        typer.Option(
+            "--judgments",
+            help="Judgments file. Default: judgments.yaml of the catalogue.",
+            dir_okay=False,
+        ),
+    ] = None,
+    fmt: Annotated[EvaluateFormat, typer.Option("--format", help="text or json.")] = (
+        EvaluateFormat.TEXT
+    ),
+    weights: WeightsOption = None,
+    data: DataOption = None,
+) -> None:
+    """Measure ranking quality on graded judgments, beside BM25 and plain TF-IDF baselines."""
+    import json
+
+    from .api import open_catalogue
+    from .catalogue import JUDGMENTS_FILE, data_dir
+    from .evaluate import evaluate as run_evaluate
+    from .evaluate import evaluation_as_dict, evaluation_as_text, load_judgments
+    from .scoring import load_weights
+
+    chosen_weights = load_weights(weights)
+    catalogue = open_catalogue(data)
+    graded = load_judgments(judgments or data_dir(data) / JUDGMENTS_FILE)
+    evaluation = run_evaluate(catalogue, graded, chosen_weights)
+    if fmt is EvaluateFormat.JSON:
+        sys.stdout.write(json.dumps(evaluation_as_dict(evaluation), indent=2) + "\n")
+    else:
+        sys.stdout.write(evaluation_as_text(evaluation))
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="File to write (.csv, .xlsx, .json, .md).", dir_okay=False
+        ),
+    ],
+    country: CountryOption = None,
+    need: NeedOption = None,
+    city: CityOption = None,
+    cluster: ClusterOption = None,
+    top: TopOption = 5,
+    min_score: MinScoreOption = 0.0,
+    sme: SmeOption = None,
+    fmt: Annotated[
+        ExportFormatOption | None, typer.Option("--format", help="Override the file suffix.")
+    ] = None,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", help="CSV delimiter; ';' for Excel in ES, IT, PL, FR, DE.")
+    ] = ",",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    weights: WeightsOption = None,
+    data: DataOption = None,
+) -> None:
+    """Write the same rows as `rank` to CSV, XLSX, JSON or Markdown, safely."""
+    from .about import generated_date
+    from .export import ExportFormat, ExportRequest, format_for
+    from .export import export as run_export
+
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise typer.BadParameter(
+            "must be one character, such as ',' or ';'", param_hint="--delimiter"
+        )
+    chosen = format_for(out, ExportFormat(fmt.value) if fmt else None)
+    result, about, inputs = _run_rank(
+        country, need, city, cluster, top, min_score, sme, weights, data
+    )
+    about["generated"] = generated_date()
+    run_export(result.rows, about, ExportRequest(out, chosen, force, delimiter, inputs))
+    typer.echo(f"wrote {len(result.rows)} rows to {out}", err=True)

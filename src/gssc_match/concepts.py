@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from .taxonomy import Taxonomy
-from .text import fold, stem, surface_tokens
+from .text import Analysed, analyse, fold, stem, surface_tokens
 
 _MIN_SINGLE_STEM = 4  # a one-word synonym shorter than this is too ambiguous in running text
 _TAG_CUTOFF = 88.0
-_SUGGEST_CUTOFF = 75.0
+_SUGGEST_CUTOFF = 84.0
 
 
 @dataclass(frozen=True, order=True)
@@ -41,6 +41,7 @@ class ConceptIndex:
             for abbreviation in concept.abbreviations:
                 self.abbreviations.setdefault(abbreviation, concept.id)
         self.max_length = max((len(p) for p in self.phrases), default=1)
+        self.starts = frozenset(p[0] for p in self.phrases)  # cheap pre-filter per token
 
     def _add_phrase(self, term: str, concept_id: str) -> None:
         key = tuple(stem(token) for _, token in surface_tokens(term))
@@ -52,26 +53,26 @@ class ConceptIndex:
             self.choices.append(folded)
             self.choice_concepts.append(concept_id)
 
-    def find(self, text: str) -> list[ConceptHit]:
+    def find(self, text: str | Analysed) -> list[ConceptHit]:
         """Every concept named in a text, longest phrase first at each position."""
-        pairs = surface_tokens(text)
-        keys = [stem(token) for _, token in pairs]
+        analysed = text if isinstance(text, Analysed) else analyse(text)
+        keys, words = analysed.stems, analysed.words
         hits: list[ConceptHit] = []
         i = 0
         while i < len(keys):
-            length = self._longest_at(keys, i)
+            length = self._longest_at(keys, i) if keys[i] in self.starts else 0
             if length:
                 concept = self.phrases[tuple(keys[i : i + length])]
-                hits.append(ConceptHit(concept, " ".join(w for w, _ in pairs[i : i + length])))
+                hits.append(ConceptHit(concept, _join(words[i : i + length])))
                 i += length
                 continue
-            abbreviation = self.abbreviations.get(pairs[i][0])
+            abbreviation = self.abbreviations.get(words[i])
             if abbreviation:
-                hits.append(ConceptHit(abbreviation, pairs[i][0]))
+                hits.append(ConceptHit(abbreviation, words[i]))
             i += 1
         return hits
 
-    def _longest_at(self, keys: list[str], start: int) -> int:
+    def _longest_at(self, keys: tuple[str, ...], start: int) -> int:
         for length in range(min(self.max_length, len(keys) - start), 0, -1):
             key = tuple(keys[start : start + length])
             if key in self.phrases and (length > 1 or len(key[0]) >= _MIN_SINGLE_STEM):
@@ -99,3 +100,12 @@ class ConceptIndex:
         if best is None:
             return None
         return self.choice_concepts[best[2]], best[0]
+
+
+def _join(words: tuple[str, ...]) -> str:
+    """Words as written; a word split into several tokens (`PM2.5`) is shown once."""
+    shown: list[str] = []
+    for word in words:
+        if not shown or shown[-1] != word:
+            shown.append(word)
+    return " ".join(shown)

@@ -35,12 +35,22 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
         )
         return Group(title, Text(reason, style="yellow"))
     table = Table(show_header=True, header_style="bold", expand=False)
-    for column, justify in (("#", "right"), ("SME", "left"), ("cluster", "left"),
-                            ("score", "right"), ("why", "left")):
+    for column, justify in (
+        ("#", "right"),
+        ("SME", "left"),
+        ("cluster", "left"),
+        ("score", "right"),
+        ("why", "left"),
+    ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for match in shortlist.matches:
-        table.add_row(str(match.rank), f"{match.sme.name}\n[dim]{match.sme.id}[/dim]",
-                      match.sme.cluster, f"{match.score:.3f}", why(match))
+        table.add_row(
+            str(match.rank),
+            f"{match.sme.name}\n[dim]{match.sme.id}[/dim]",
+            match.sme.cluster,
+            f"{match.score:.3f}",
+            why(match),
+        )
     parts: list[RenderableType] = [title, table]
     if explain:
         parts += [explanation(m) for m in shortlist.matches]
@@ -59,8 +69,11 @@ def why(match: Match) -> str:
 
 def explanation(match: Match) -> RenderableType:
     """The full breakdown of one pair: value x weight = points per part, and the evidence."""
-    table = Table(title=f"#{match.rank} {match.sme.name}: score {match.score:.3f}",
-                  title_justify="left", show_edge=False)
+    table = Table(
+        title=f"#{match.rank} {match.sme.name}: score {match.score:.3f}",
+        title_justify="left",
+        show_edge=False,
+    )
     for column in ("part", "value", "weight", "points"):
         table.add_column(column, justify="left" if column == "part" else "right")
     for c in match.breakdown.contributions:
@@ -82,6 +95,12 @@ def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
     for column in ("#", "need", "city", "country", "score", "why"):
         table.add_column(column)
     for match in matches:
-        table.add_row(str(match.rank), f"{match.need.title}\n[dim]{match.need.id}[/dim]",
-                      match.need.city, match.need.country, f"{match.score:.3f}", why(match))
+        table.add_row(
+            str(match.rank),
+            f"{match.need.title}\n[dim]{match.need.id}[/dim]",
+            match.need.city,
+            match.need.country,
+            f"{match.score:.3f}",
+            why(match),
+        )
     return table

@@ -90,9 +90,9 @@ def recall(ranked: Sequence[str], grades: dict[str, int], k: int) -> float:
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
 
 
-def evaluate(catalogue: Catalogue, judgments: dict[str, dict[str, int]], weights: Weights) -> (
-    Evaluation
-):
+def evaluate(
+    catalogue: Catalogue, judgments: dict[str, dict[str, int]], weights: Weights
+) -> Evaluation:
     """Score our matcher and the baselines on the judged needs of a catalogue."""
     unknown = sorted(set(judgments) - {n.id for n in catalogue.needs})
     if unknown:
@@ -105,12 +105,18 @@ def evaluate(catalogue: Catalogue, judgments: dict[str, dict[str, int]], weights
     }
     indices = [i for i, n in enumerate(catalogue.needs) if n.id in judgments]
     graded = [i for i in indices if judgments[catalogue.needs[i].id]]
-    rankings = {name: dict(zip(graded, ranker(graded), strict=True))
-                for name, ranker in systems.items()}
+    rankings = {
+        name: dict(zip(graded, ranker(graded), strict=True)) for name, ranker in systems.items()
+    }
     groups = _groups(catalogue.needs, graded)
     scores = tuple(
-        GroupScores(label, {name: _metrics(members, rankings[name], catalogue.needs, judgments)
-                            for name in systems})
+        GroupScores(
+            label,
+            {
+                name: _metrics(members, rankings[name], catalogue.needs, judgments)
+                for name in systems
+            },
+        )
         for label, members in groups
     )
     return Evaluation(scores, _no_match(matcher, indices, judgments), tuple(systems))
@@ -118,10 +124,14 @@ def evaluate(catalogue: Catalogue, judgments: dict[str, dict[str, int]], weights
 
 def _groups(needs: Sequence[Need], graded: list[int]) -> list[tuple[str, list[int]]]:
     groups: list[tuple[str, list[int]]] = [("overall", graded)]
-    groups += [(f"country {c}", [i for i in graded if needs[i].country == c])
-               for c in sorted({needs[i].country for i in graded})]
-    groups += [(f"language {lang}", [i for i in graded if needs[i].language == lang])
-               for lang in sorted({needs[i].language for i in graded})]
+    groups += [
+        (f"country {c}", [i for i in graded if needs[i].country == c])
+        for c in sorted({needs[i].country for i in graded})
+    ]
+    groups += [
+        (f"language {lang}", [i for i in graded if needs[i].language == lang])
+        for lang in sorted({needs[i].language for i in graded})
+    ]
     non_english = [i for i in graded if needs[i].language != "en"]
     if non_english:
         groups.append(("non-English", non_english))
@@ -136,12 +146,18 @@ def _metrics(
 ) -> Metrics:
     if not members:
         return Metrics(0, 0.0, 0.0, 0.0, 0.0)
-    values = np.array([
-        (ndcg(ranked[i], g, 5), ndcg(ranked[i], g, 10), reciprocal_rank(ranked[i], g),
-         recall(ranked[i], g, 10))
-        for i in members
-        for g in [judgments[needs[i].id]]
-    ])
+    values = np.array(
+        [
+            (
+                ndcg(ranked[i], g, 5),
+                ndcg(ranked[i], g, 10),
+                reciprocal_rank(ranked[i], g),
+                recall(ranked[i], g, 10),
+            )
+            for i in members
+            for g in [judgments[needs[i].id]]
+        ]
+    )
     means = values.mean(axis=0)
     return Metrics(len(members), *(round(float(v), 4) for v in means))
 
@@ -161,22 +177,26 @@ def _matcher_ranker(matcher: Matcher) -> Ranker:
     return rank
 
 
-def _no_match(matcher: Matcher, indices: list[int], judgments: dict[str, dict[str, int]]) -> (
-    NoMatchScores
-):
+def _no_match(
+    matcher: Matcher, indices: list[int], judgments: dict[str, dict[str, int]]
+) -> NoMatchScores:
     empty = [i for i in indices if not judgments[matcher.needs[i].id]]
     full = [i for i in indices if judgments[matcher.needs[i].id]]
     threshold = matcher.weights.no_match_threshold
     best = {i: float(matcher.relevance_block([i])[0].max(initial=0.0)) for i in indices}
     return NoMatchScores(
-        sum(best[i] < threshold for i in empty), len(empty),
-        sum(best[i] < threshold for i in full), len(full),
+        sum(best[i] < threshold for i in empty),
+        len(empty),
+        sum(best[i] < threshold for i in full),
+        len(full),
     )
 
 
 def _texts(catalogue: Catalogue) -> tuple[list[str], list[str]]:
-    return ([full_text(need_fields(n)) for n in catalogue.needs],
-            [full_text(sme_fields(s)) for s in catalogue.smes])
+    return (
+        [full_text(need_fields(n)) for n in catalogue.needs],
+        [full_text(sme_fields(s)) for s in catalogue.smes],
+    )
 
 
 def _bm25_ranker(catalogue: Catalogue) -> Ranker:
@@ -184,13 +204,15 @@ def _bm25_ranker(catalogue: Catalogue) -> Ranker:
 
     need_texts, sme_texts = _texts(catalogue)
     retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(sme_texts, stopwords=None, show_progress=False),
-                    show_progress=False)
+    retriever.index(
+        bm25s.tokenize(sme_texts, stopwords=None, show_progress=False), show_progress=False
+    )
     ids = [s.id for s in catalogue.smes]
 
     def rank(indices: Sequence[int]) -> list[list[str]]:
-        queries = bm25s.tokenize([need_texts[i] for i in indices], stopwords=None,
-                                 show_progress=False)
+        queries = bm25s.tokenize(
+            [need_texts[i] for i in indices], stopwords=None, show_progress=False
+        )
         scores = [retriever.get_scores(q) for q in _query_tokens(queries)]
         return [[ids[j] for j in top_k(np.asarray(s, dtype=np.float64), DEPTH)] for s in scores]
 
@@ -233,16 +255,22 @@ def evaluation_as_dict(evaluation: Evaluation) -> dict[str, object]:
 
 def evaluation_as_text(evaluation: Evaluation) -> str:
     """A plain table: one line per group and system."""
-    header = f"{'group':<16} {'system':<11} {'needs':>5} {'nDCG@5':>7} {'nDCG@10':>8} " \
-             f"{'MRR':>6} {'R@10':>6}"
+    header = (
+        f"{'group':<20} {'system':<11} {'needs':>5} {'nDCG@5':>7} {'nDCG@10':>8} "
+        f"{'MRR':>6} {'R@10':>6}"
+    )
     lines = [header, "-" * len(header)]
     for group in evaluation.groups:
         for name, m in group.by_system.items():
-            lines.append(f"{group.group:<16} {name:<11} {m.needs:>5} {m.ndcg5:>7.3f} "
-                         f"{m.ndcg10:>8.3f} {m.mrr:>6.3f} {m.recall10:>6.3f}")
+            lines.append(
+                f"{group.group:<20} {name:<11} {m.needs:>5} {m.ndcg5:>7.3f} "
+                f"{m.ndcg10:>8.3f} {m.mrr:>6.3f} {m.recall10:>6.3f}"
+            )
     nm = evaluation.no_match
     lines.append("")
-    lines.append(f"no-good-match flag: {nm.flagged_correctly}/{nm.no_match_needs} needs without "
-                 f"a fitting SME flagged; {nm.flagged_wrongly}/{nm.matchable_needs} other needs "
-                 "flagged wrongly")
+    lines.append(
+        f"no-good-match flag: {nm.flagged_correctly}/{nm.no_match_needs} needs without "
+        f"a fitting SME flagged; {nm.flagged_wrongly}/{nm.matchable_needs} other needs "
+        "flagged wrongly"
+    )
     return "\n".join(lines) + "\n"

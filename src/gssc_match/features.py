@@ -4,6 +4,11 @@ Both are L2-normalised blocks, scaled by the square roots of their shares and we
 then stacked side by side; the dot product of two stacked rows is then exactly
 `w_text * text_similarity + w_concept * concept_similarity`, so one sparse product
 scores every pair, and each part can still be read off on its own for explanations.
+
+Every text is analysed once (`text.analyse`); word features, character n-grams and
+concepts are all derived from that one pass. Character n-grams are computed per distinct
+word and spread to documents by a sparse product, which gives exactly scikit-learn's
+`char_wb` counts at a fraction of the cost.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,12 +27,14 @@ from .concepts import ConceptHit, ConceptIndex
 from .models import Need, Sme
 from .scoring import Weights
 from .taxonomy import Taxonomy
-from .text import content_stems, fold
+from .text import Analysed, analyse
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
 Fields = dict[str, tuple[str, ...]]
+CHAR_NGRAMS = (3, 5)
+MAX_DF = 0.5  # features in more than half of all records say nothing and cost the most
 
 
 def sme_fields(sme: Sme) -> Fields:
@@ -46,10 +55,19 @@ def full_text(fields: Fields) -> str:
     return "\n".join(line for lines in fields.values() for line in lines)
 
 
-def word_analyzer(text: str) -> list[str]:
+def word_features(analysed: Analysed) -> list[str]:
     """Stems and stem bigrams of the content words (no stopwords)."""
-    stems = content_stems(text)
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+    stems = analysed.content_stems()
+    return stems + [f"{a} {b}" for a, b in pairwise(stems)]
+
+
+@lru_cache(maxsize=262144)
+def char_ngrams(token: str) -> tuple[str, ...]:
+    """Character n-grams of one word padded with spaces, as `char_wb` makes them."""
+    padded = f" {token} "
+    low, high = CHAR_NGRAMS
+    grams = [padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
+    return tuple(grams) if grams else (padded,)
 
 
 @dataclass(frozen=True)
@@ -95,28 +113,20 @@ class Space:
         taxonomy: Taxonomy,
         weights: Weights,
     ) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.weights = weights
-        self.index = ConceptIndex(taxonomy)
         self.taxonomy = taxonomy
-        texts = [full_text(f) for f in (*needs, *smes)]
-        self.word = TfidfVectorizer(analyzer=word_analyzer, sublinear_tf=True, dtype=np.float32)
-        self.char = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), preprocessor=fold, sublinear_tf=True,
-            min_df=2, dtype=np.float32,
-        )
-        word = self.word.fit_transform(texts)
-        char = self.char.fit_transform(texts)
-        self.word_matrix = _stack([word], [1.0])
-        profiles = [concept_profile(f, self.index, weights) for f in (*needs, *smes)]
-        self.profiles = profiles
-        share = weights.text.char_share
-        self.text = _stack([word, char], [1.0 - share, share])
-        self.concept = self._concept_matrix(profiles)
+        self.index = ConceptIndex(taxonomy)
         self.n_needs = len(needs)
+        records = [*needs, *smes]
+        self.analysed = [analyse(full_text(f)) for f in records]
+        self.profiles = [concept_profile(f, self.index, weights) for f in records]
+        word, self.vocabulary = _word_tfidf(self.analysed)
+        self.word_matrix = _stack([word], [1.0])
+        share = weights.text.char_share
+        self.text = _stack([word, _char_tfidf(self.analysed)], [1.0 - share, share])
+        self.concept = self._concept_matrix()
 
-    def _concept_matrix(self, profiles: list[ConceptProfile]) -> csr_matrix:
+    def _concept_matrix(self) -> csr_matrix:
         from scipy.sparse import csr_matrix
 
         concept_ids = sorted(self.taxonomy.concepts)
@@ -124,18 +134,24 @@ class Space:
         columns = {c: i for i, c in enumerate(concept_ids)}
         pillar_columns = {p: i for i, p in enumerate(pillar_ids)}
         df = np.zeros(len(concept_ids))
-        for profile in profiles:
+        for profile in self.profiles:
             for c in profile.weights:
                 df[columns[c]] += 1
-        idf = np.log((1 + len(profiles)) / (1 + df)) + 1.0
-        concept_rows = np.zeros((len(profiles), len(concept_ids)), dtype=np.float32)
-        pillar_rows = np.zeros((len(profiles), len(pillar_ids)), dtype=np.float32)
-        for r, profile in enumerate(profiles):
+        idf = np.log((1 + len(self.profiles)) / (1 + df)) + 1.0
+        concept_rows: list[tuple[int, int, float]] = []
+        pillar_rows: dict[tuple[int, int], float] = defaultdict(float)
+        for r, profile in enumerate(self.profiles):
             for c, w in profile.weights.items():
-                concept_rows[r, columns[c]] = w * idf[columns[c]]
-                pillar_rows[r, pillar_columns[self.taxonomy.pillar_of[c].id]] += w * idf[columns[c]]
+                value = w * idf[columns[c]]
+                concept_rows.append((r, columns[c], value))
+                pillar_rows[(r, pillar_columns[self.taxonomy.pillar_of[c].id])] += value
+        shape = len(self.profiles)
+        concepts = _sparse(concept_rows, (shape, len(concept_ids)))
+        pillars = _sparse(
+            [(r, c, v) for (r, c), v in pillar_rows.items()], (shape, len(pillar_ids))
+        )
         share = self.weights.concept.pillar_share
-        return _stack([csr_matrix(concept_rows), csr_matrix(pillar_rows)], [1.0 - share, share])
+        return csr_matrix(_stack([concepts, pillars], [1.0 - share, share]))
 
     def relevance_matrices(self) -> tuple[csr_matrix, csr_matrix]:
         """(needs, SMEs) rows whose dot product is the weighted relevance of each pair."""
@@ -145,23 +161,78 @@ class Space:
         return stacked[: self.n_needs], stacked[self.n_needs :]
 
     def text_similarity(self, need: int, sme: int) -> float:
-        return _dot(self.text, need, self.n_needs + sme)
+        return _row_dot(self.text, need, self.n_needs + sme)
 
     def concept_similarity(self, need: int, sme: int) -> float:
-        return _dot(self.concept, need, self.n_needs + sme)
+        return _row_dot(self.concept, need, self.n_needs + sme)
 
     def shared_terms(self, need: int, sme: int, limit: int = 5) -> list[str]:
-        """The word features (stems, stem pairs) that add most to the text similarity."""
-        a = self.word_matrix[need]
-        b = self.word_matrix[self.n_needs + sme]
-        common = np.intersect1d(a.indices, b.indices)
+        """The words that add most to the text similarity, as the need wrote them."""
+        common, left, right = _row_overlap(self.word_matrix, need, self.n_needs + sme)
         if common.size == 0:
             return []
-        left = np.asarray(a[:, common].toarray()).ravel()
-        right = np.asarray(b[:, common].toarray()).ravel()
         order = np.lexsort((common, -(left * right)))[:limit]
-        vocabulary = self.word.get_feature_names_out()
-        return [str(vocabulary[common[i]]) for i in order]
+        words = self._words_by_stem(need)
+        return [
+            " ".join(words.get(s, s) for s in self.vocabulary[common[i]].split()) for i in order
+        ]
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Space per run; a need is explained ~top times
+    def _words_by_stem(self, record: int) -> dict[str, str]:
+        """The first word of a record that produced each stem (for display)."""
+        analysed = self.analysed[record]
+        words: dict[str, str] = {}
+        for word, stem in zip(analysed.words, analysed.stems, strict=True):
+            words.setdefault(stem, word.lower())
+        return words
+
+    @cached_property
+    def dimensions(self) -> tuple[int, int]:
+        """Number of text and concept features (for benchmarks and docs)."""
+        return int(self.text.shape[1]), int(self.concept.shape[1])
+
+
+def _word_tfidf(analysed: list[Analysed]) -> tuple[csr_matrix, list[str]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(
+        analyzer=word_features,
+        sublinear_tf=True,
+        max_df=MAX_DF if len(analysed) > 20 else 1.0,
+        dtype=np.float32,
+    )
+    matrix = vectorizer.fit_transform(analysed)
+    return matrix, [str(v) for v in vectorizer.get_feature_names_out()]
+
+
+def _char_tfidf(analysed: list[Analysed]) -> csr_matrix:
+    """Character n-gram TF-IDF: word counts times a word-to-n-gram matrix, then weighted."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    counter = CountVectorizer(analyzer=lambda a: a.tokens, dtype=np.float32)
+    word_counts = counter.fit_transform(analysed)
+    grams: dict[str, int] = {}
+    entries: list[tuple[int, int, float]] = []
+    for column, token in enumerate(counter.get_feature_names_out()):
+        for gram in char_ngrams(str(token)):
+            entries.append((column, grams.setdefault(gram, len(grams)), 1.0))
+    spread = _sparse(entries, (word_counts.shape[1], len(grams)), sum_duplicates=True)
+    counts = (word_counts @ spread).tocsc()
+    df = np.diff(counts.indptr)
+    keep = np.flatnonzero((df >= 2) & (df <= max(2, MAX_DF * counts.shape[0])))
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, keep].tocsr())
+
+
+def _sparse(
+    entries: list[tuple[int, int, float]], shape: tuple[int, int], *, sum_duplicates: bool = False
+) -> Any:
+    from scipy.sparse import coo_matrix
+
+    if not entries:
+        return coo_matrix(shape, dtype=np.float32).tocsr()
+    rows, cols, values = zip(*entries, strict=True)
+    matrix = coo_matrix((np.array(values, dtype=np.float32), (rows, cols)), shape=shape)
+    return matrix.tocsr()  # COO to CSR sums duplicate entries
 
 
 def _stack(blocks: list[Any], shares: list[float], *, normalise: bool = True) -> csr_matrix:
@@ -175,5 +246,16 @@ def _stack(blocks: list[Any], shares: list[float], *, normalise: bool = True) ->
     return hstack(scaled, format="csr", dtype=np.float32)
 
 
-def _dot(matrix: csr_matrix, i: int, j: int) -> float:
-    return float(matrix[i].multiply(matrix[j]).sum())
+def _row_overlap(matrix: csr_matrix, i: int, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shared columns of two rows and both rows' values there (straight from CSR arrays)."""
+    a = slice(matrix.indptr[i], matrix.indptr[i + 1])
+    b = slice(matrix.indptr[j], matrix.indptr[j + 1])
+    common, ia, ib = np.intersect1d(
+        matrix.indices[a], matrix.indices[b], assume_unique=True, return_indices=True
+    )
+    return common, matrix.data[a][ia].astype(np.float64), matrix.data[b][ib].astype(np.float64)
+
+
+def _row_dot(matrix: csr_matrix, i: int, j: int) -> float:
+    _, left, right = _row_overlap(matrix, i, j)
+    return float(np.dot(left, right))

@@ -25,8 +25,13 @@ class Problem:
     rule: str = "schema"
 
     def render(self) -> str:
-        """`path:line:col: level: message (rule)`, the yamllint/gcc convention."""
-        return f"{self.path}:{self.line}:{self.column}: {self.level}: {self.message} ({self.rule})"
+        """`path:line:col: level: message (rule)`, the yamllint/gcc convention.
+
+        Why the escaping: a file name may hold a newline or an ANSI sequence too, and the
+        line must stay one line that does nothing to a terminal or a CI log.
+        """
+        where = f"{visible(self.path)}:{self.line}:{self.column}"
+        return f"{where}: {self.level}: {visible(self.message)} ({self.rule})"
 
 
 def error(path: str, line: int, column: int, message: str, rule: str = "schema") -> Problem:
@@ -49,7 +54,12 @@ def printable(text: str, *, ascii_only: bool = False, limit: int = 60) -> str:
     shown = text if len(text) <= limit else text[:limit] + "..."
     if ascii_only:
         shown = shown.encode("ascii", "backslashreplace").decode("ascii")
-    return "".join(ch if ch.isprintable() else _escape(ch) for ch in shown)
+    return visible(shown)
+
+
+def visible(text: str) -> str:
+    """Text with every non-printable character (newline, ESC, NUL...) written as an escape."""
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
 
 
 def _escape(ch: str) -> str:

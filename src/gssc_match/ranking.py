@@ -71,10 +71,13 @@ class Matcher:
     """A catalogue's fitted vector spaces; scores any need against any SME."""
 
     def __init__(self, catalogue: Catalogue, weights: Weights) -> None:
+        if not (catalogue.smes or catalogue.needs):
+            raise UsageError(f"no SMEs and no needs in '{catalogue.root}': nothing to rank")
         self.catalogue = catalogue
         self.weights = weights
-        self.smes = catalogue.smes
-        self.needs = catalogue.needs
+        # Sorted here, so that output order and ties never depend on the order records came in.
+        self.smes = tuple(sorted(catalogue.smes, key=lambda s: s.id))
+        self.needs = tuple(sorted(catalogue.needs, key=lambda n: n.id))
         self.space = Space(
             [need_fields(n) for n in self.needs],
             [sme_fields(s) for s in self.smes],
@@ -84,6 +87,7 @@ class Matcher:
         self.need_rows, self.sme_rows = self.space.relevance_matrices()
         self._need_index = {n.id: i for i, n in enumerate(self.needs)}
         self._sme_index = {s.id: i for i, s in enumerate(self.smes)}
+        self._fits: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # -- selection ---------------------------------------------------------------------
 
@@ -115,7 +119,12 @@ class Matcher:
     # -- scoring -----------------------------------------------------------------------
 
     def fit_vectors(self, country_id: str) -> tuple[np.ndarray, np.ndarray]:
-        """Per-SME language and market fit (0 or 1) for a target country."""
+        """Per-SME language and market fit (0 or 1) for a target country (computed once)."""
+        if country_id not in self._fits:
+            self._fits[country_id] = self._compute_fit_vectors(country_id)
+        return self._fits[country_id]
+
+    def _compute_fit_vectors(self, country_id: str) -> tuple[np.ndarray, np.ndarray]:
         country = self.catalogue.taxonomy.countries.get(country_id)
         languages = set(country.languages) if country else set()
         iso = country.iso if country else ""
@@ -201,14 +210,25 @@ class Matcher:
         if not chosen:
             return []
         column = np.asarray((self.need_rows[chosen] @ self.sme_rows[sme_index].T).toarray())
-        relevance = column.ravel().astype(np.float64)
-        candidates = top_k(relevance, selection.top + _MARGIN)
+        total = column.ravel().astype(np.float64) + self._fit_points(chosen, sme_index)
+        candidates = top_k(total, selection.top + _MARGIN)
         matches = sorted(
             (self.explain(chosen[int(i)], sme_index) for i in candidates),
             key=lambda m: (-round(m.score, 6), m.need.id),
         )
         kept = [m for m in matches[: selection.top] if m.score >= selection.min_score]
         return [_with_rank(m, r) for r, m in enumerate(kept, start=1)]
+
+    def _fit_points(self, need_indices: Sequence[int], sme_index: int) -> np.ndarray:
+        """One SME's language and market points for each need (they depend on its country)."""
+        parts = self.weights.parts
+        by_country: dict[str, float] = {}
+        for country in {self.needs[i].country for i in need_indices}:
+            language, market = self.fit_vectors(country)
+            by_country[country] = (
+                parts.language * language[sme_index] + parts.market * market[sme_index]
+            )
+        return np.array([by_country[self.needs[i].country] for i in need_indices], dtype=np.float64)
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

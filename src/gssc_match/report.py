@@ -22,10 +22,14 @@ def summary(problems: Sequence[Problem], files_checked: int) -> str:
     with_problems = len({p.path for p in problems})
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = len(problems) - errors
-    detail = f" ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})"
-    return f"{files_checked} files checked, {with_problems} with problems" + (
-        detail if problems else ""
-    )
+    files = f"{files_checked} {_plural(files_checked, 'file')} checked"
+    counts = f"{errors} {_plural(errors, 'error')}, {warnings} {_plural(warnings, 'warning')}"
+    detail = f" ({counts})" if problems else ""
+    return f"{files}, {with_problems} with problems{detail}"
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
 
 
 def as_text(problems: Sequence[Problem], files_checked: int) -> str:
@@ -38,8 +42,14 @@ def as_json(problems: Sequence[Problem], files_checked: int) -> str:
         "files_checked": files_checked,
         "files_with_problems": len({p.path for p in problems}),
         "problems": [
-            {"path": p.path, "line": p.line, "column": p.column, "level": str(p.level),
-             "message": p.message, "rule": p.rule}
+            {
+                "path": p.path,
+                "line": p.line,
+                "column": p.column,
+                "level": str(p.level),
+                "message": p.message,
+                "rule": p.rule,
+            }
             for p in problems
         ],
     }

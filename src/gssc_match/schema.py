@@ -20,8 +20,11 @@ def parse_record(document: Document, model: type[ModelT]) -> tuple[ModelT | None
     try:
         return model.model_validate(document.data), []
     except ValidationError as exc:
-        problems = [_problem(document, model, detail) for detail in exc.errors()]
-        return None, sorted(set(problems))
+        details = exc.errors()
+    # A misspelled key already says "did you mean 'x'?"; "missing 'x'" would repeat it.
+    meant = {_meant(model, d) for d in details if d["type"] == "extra_forbidden"}
+    kept = [d for d in details if not (d["type"] == "missing" and tuple(d["loc"]) in meant)]
+    return None, sorted({_problem(document, model, detail) for detail in kept})
 
 
 def _problem(document: Document, model: type[BaseModel], detail: ErrorDetails) -> Problem:
@@ -34,32 +37,47 @@ def _problem(document: Document, model: type[BaseModel], detail: ErrorDetails) -
         line, col = document.position(loc, key=True)
         return error(document.path, line, col, _unknown_key(model, loc), "unknown-key")
     line, col = document.position(loc)
-    return error(document.path, line, col, f"'{_dotted(loc)}' {_reason(detail)}")
+    reason = _reason(detail)
+    # "'trl' must be at most 9", but "'country': 'XX' is not an ISO code"
+    joiner = " " if reason.startswith("must") else ": "
+    return error(document.path, line, col, f"'{_dotted(loc)}'{joiner}{reason}")
 
 
 def _unknown_key(model: type[BaseModel], loc: tuple[Key, ...]) -> str:
     key = str(loc[-1])
     message = f"unknown field '{printable(key, ascii_only=True)}'"
+    suggestion = _suggestion(model, loc)
+    if suggestion:
+        return f"{message}; did you mean '{suggestion}'?"
     fields = _fields_at(model, loc[:-1])
-    match = process.extractOne(key.lower(), fields, score_cutoff=70) if fields else None
-    if match:
-        return f"{message}; did you mean '{match[0]}'?"
     return f"{message}; allowed: {', '.join(fields)}" if fields else message
+
+
+def _suggestion(model: type[BaseModel], loc: tuple[Key, ...]) -> str | None:
+    """The field an unknown key at `loc` was probably meant to be."""
+    fields = _fields_at(model, loc[:-1])
+    match = process.extractOne(str(loc[-1]).lower(), fields, score_cutoff=70) if fields else None
+    return str(match[0]) if match else None
+
+
+def _meant(model: type[BaseModel], detail: ErrorDetails) -> tuple[Key, ...] | None:
+    loc: tuple[Key, ...] = tuple(detail["loc"])
+    suggestion = _suggestion(model, loc)
+    return (*loc[:-1], suggestion) if suggestion else None
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Key, ...]) -> list[str]:
     """Field names of the (nested) model that a location points into."""
-    current: Any = model
+    current = model
     for part in loc:
         if isinstance(part, int):
             continue
-        info = current.model_fields.get(part) if isinstance(current, type) else None
-        annotation = getattr(info, "annotation", None)
-        inner = _model_inside(annotation)
+        info = current.model_fields.get(part)
+        inner = _model_inside(info.annotation if info else None)
         if inner is None:
             return []
         current = inner
-    return list(current.model_fields) if isinstance(current, type) else []
+    return list(current.model_fields)
 
 
 def _model_inside(annotation: Any) -> type[BaseModel] | None:
@@ -73,13 +91,18 @@ def _model_inside(annotation: Any) -> type[BaseModel] | None:
 
 
 def _dotted(loc: tuple[Key, ...]) -> str:
-    parts = [f"[{p + 1}]" if isinstance(p, int) else printable(str(p), ascii_only=True) for p in loc]
+    parts = [
+        f"[{p + 1}]" if isinstance(p, int) else printable(str(p), ascii_only=True) for p in loc
+    ]
     return ".".join(parts).replace(".[", "[")
 
 
 def _reason(detail: ErrorDetails) -> str:
     kind, given = detail["type"], detail.get("input")
-    if kind in ("string_type", "int_type", "list_type", "model_type", "dict_type") and given is None:
+    if (
+        kind in ("string_type", "int_type", "list_type", "model_type", "dict_type")
+        and given is None
+    ):
         return "must not be empty"
     if kind in ("string_type", "int_type", "int_parsing") and isinstance(given, list | dict):
         shape = "a list" if isinstance(given, list) else "a mapping"

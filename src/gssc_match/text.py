@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Letters that Unicode does not decompose into base letter + accent.
@@ -39,17 +40,21 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=262144)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The folded tokens of one written word (usually one; `PM2.5`-like words give more)."""
+    return tuple(_TOKEN.findall(fold(word)))
+
+
 def tokens(text: str) -> list[str]:
     """Folded alphanumeric tokens; works for all six languages (Vietnamese syllables included)."""
-    return _TOKEN.findall(fold(text))
+    return list(analyse(text).tokens)
 
 
 def surface_tokens(text: str) -> list[tuple[str, str]]:
     """(word as written, folded token) pairs, so that a match can be shown in the writer's words."""
-    pairs: list[tuple[str, str]] = []
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
-        pairs.extend((word, token) for token in _TOKEN.findall(fold(word)))
-    return pairs
+    analysed = analyse(text)
+    return list(zip(analysed.words, analysed.tokens, strict=True))
 
 
 @lru_cache(maxsize=262144)
@@ -67,11 +72,35 @@ def stem(token: str) -> str:
     return token[:_STEM_LENGTH]
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """A text cut once into parallel sequences: words as written, folded tokens, stems."""
+
+    words: tuple[str, ...]
+    tokens: tuple[str, ...]
+    stems: tuple[str, ...]
+
+    def content_stems(self) -> list[str]:
+        """Stems of the tokens that are not stopwords, in order."""
+        return [s for t, s in zip(self.tokens, self.stems, strict=True) if t not in STOPWORDS]
+
+
+def analyse(text: str) -> Analysed:
+    """One pass over a text; folding and stemming are cached per distinct word."""
+    words: list[str] = []
+    folded: list[str] = []
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
+        for token in _word_tokens(word):
+            words.append(word)
+            folded.append(token)
+    return Analysed(tuple(words), tuple(folded), tuple(stem(t) for t in folded))
+
+
 def stems(text: str) -> list[str]:
     """Stems of the tokens of a text, in order."""
-    return [stem(token) for token in tokens(text)]
+    return list(analyse(text).stems)
 
 
 def content_stems(text: str) -> list[str]:
     """Stems of the non-stopword tokens of a text, in order."""
-    return [stem(token) for token in tokens(text) if token not in STOPWORDS]
+    return analyse(text).content_stems()

@@ -1,0 +1,113 @@
+"""`make bench`: wall time, CPU time and peak memory of the main operations, in one run.
+
+Each measurement runs in a fresh subprocess; CPU and peak RSS come from that child's own
+rusage (os.wait4), so runs do not pollute each other. Synthetic catalogues are generated
+once into bench-out/ (deterministic, see bench/generate.py).
+
+    python bench/run.py [--sizes 50,1000,10000,100000] [--needs 1000] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench-out"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import generate  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Sample:
+    label: str
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def measure(label: str, argv: list[str], env: dict[str, str] | None = None) -> Sample:
+    """Run a command once in a child process and read its own rusage."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE,
+                                   env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{label}: exit {code}\n{stderr[-2000:]}")
+    return Sample(label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def best_of(n: int, label: str, argv: list[str]) -> Sample:
+    """The fastest of n runs (start-up figures are noisy)."""
+    return min((measure(label, argv) for _ in range(n)), key=lambda s: s.wall)
+
+
+def catalogue(smes: int, needs: int) -> Path:
+    path = OUT / f"cat-{smes}x{needs}"
+    if not (path / ".done").exists():
+        generate(path, smes, needs)
+        (path / ".done").touch()
+    return path
+
+
+def slope(points: list[tuple[int, float]]) -> float:
+    """Least-squares exponent b in value ~ N^b (1.0 means linear)."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(max(v, 1e-9)) for _, v in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--needs", type=int, default=1000)
+    args = parser.parse_args()
+    gm = str(BIN / "gssc-match")
+    py = sys.executable
+    samples = [
+        best_of(5, "gssc-match --help", [gm, "--help"]),
+        best_of(5, "validate bundled catalogue", [gm, "validate"]),
+        best_of(3, "import TfidfVectorizer only",
+                [py, "-c", "from sklearn.feature_extraction.text import TfidfVectorizer"]),
+        best_of(3, "rank --country vietnam (bundled)", [gm, "rank", "--country", "vietnam"]),
+    ]
+    validate_cat = catalogue(10000, 10)
+    samples.append(measure("validate 10,000 SME files", [gm, "validate", str(validate_cat / "smes")]))
+    rank_points, bm25_points, memory_points = [], [], []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        path = catalogue(n, args.needs)
+        ours = measure(f"rank {n:,} SMEs x {args.needs:,} needs, top 10",
+                       [gm, "rank", "--data", str(path), "--top", "10", "--format", "json"])
+        theirs = measure(f"bm25s {n:,} SMEs x {args.needs:,} needs, top 10",
+                         [py, str(ROOT / "bench" / "bm25_baseline.py"), str(path)])
+        samples += [ours, theirs]
+        rank_points.append((n, ours.wall))
+        bm25_points.append((n, theirs.wall))
+        memory_points.append((n, ours.peak_mb))
+        print(f"  {n:>7,} SMEs: gssc-match / bm25s wall-time ratio {ours.wall / theirs.wall:.2f}",
+              file=sys.stderr)
+    print(f"{'operation':<48} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
+    for s in samples:
+        print(f"{s.label:<48} {s.wall:>8.2f} {s.cpu:>8.2f} {s.peak_mb:>8.0f}")
+    if len(rank_points) > 1:
+        print(f"\ngrowth exponent in N (1.0 = linear): rank time {slope(rank_points):.2f}, "
+              f"rank peak memory {slope(memory_points):.2f}, bm25s time {slope(bm25_points):.2f}")
+
+
+if __name__ == "__main__":
+    main()
