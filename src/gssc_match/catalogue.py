@@ -150,7 +150,7 @@ def check_files(paths: Sequence[Path], taxonomy: Taxonomy | None) -> Checked:
     broken taxonomy does not hide the problems of every other file.
     """
     checked = Checked(files=list(paths))
-    index = ConceptIndex(taxonomy) if taxonomy else None
+    index = taxonomy.concept_index if taxonomy else None
     for path in paths:
         _check_file(path, taxonomy, index, checked)
     checked.problems += _cross_file(checked)

@@ -78,16 +78,32 @@ class ConceptProfile:
     surfaces: dict[str, tuple[str, ...]]
 
 
-def concept_profile(fields: Fields, index: ConceptIndex, weights: Weights) -> ConceptProfile:
+AnalysedFields = list[tuple[str, str, Analysed]]
+
+
+def analyse_fields(fields: Fields) -> AnalysedFields:
+    """(field name, line, analysis) for every line of a record, each analysed once."""
+    return [(name, line, analyse(line)) for name, lines in fields.items() for line in lines]
+
+
+def join_analyses(parts: AnalysedFields) -> Analysed:
+    """The analysis of the whole record, put together from its lines."""
+    return Analysed(
+        tuple(w for _, _, a in parts for w in a.words),
+        tuple(t for _, _, a in parts for t in a.tokens),
+        tuple(s for _, _, a in parts for s in a.stems),
+    )
+
+
+def concept_profile(parts: AnalysedFields, index: ConceptIndex, weights: Weights) -> ConceptProfile:
     """Weighted concept counts: a concept in the tags counts more than one in running text."""
     raw: dict[str, float] = defaultdict(float)
     surfaces: dict[str, list[str]] = defaultdict(list)
     field_weights = weights.concept.field_weights
-    for name, lines in fields.items():
+    for name, line, analysed in parts:
         factor = float(getattr(field_weights, name))
-        for line in lines:
-            hits = index.match_tag(line) if name == "tags" else index.find(line)
-            _add_hits(hits, factor, raw, surfaces)
+        hits = index.match_tag(line) if name == "tags" else index.find(analysed)
+        _add_hits(hits, factor, raw, surfaces)
     return ConceptProfile(
         {c: 1.0 + math.log(v) if v >= 1 else v for c, v in raw.items()},
         {c: tuple(s) for c, s in surfaces.items()},
@@ -115,11 +131,11 @@ class Space:
     ) -> None:
         self.weights = weights
         self.taxonomy = taxonomy
-        self.index = ConceptIndex(taxonomy)
+        self.index = taxonomy.concept_index
         self.n_needs = len(needs)
-        records = [*needs, *smes]
-        self.analysed = [analyse(full_text(f)) for f in records]
-        self.profiles = [concept_profile(f, self.index, weights) for f in records]
+        records = [analyse_fields(f) for f in (*needs, *smes)]
+        self.analysed = [join_analyses(parts) for parts in records]
+        self.profiles = [concept_profile(parts, self.index, weights) for parts in records]
         word, self.vocabulary = _word_tfidf(self.analysed)
         self.word_matrix = _stack([word], [1.0])
         share = weights.text.char_share

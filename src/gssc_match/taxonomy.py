@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .errors import UnknownCountryError
 from .models import Cluster, Concept, Pillar, TargetCountry, TaxonomyFile
 from .text import fold
+
+if TYPE_CHECKING:
+    from .concepts import ConceptIndex
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,13 @@ class Taxonomy:
     def pillar_of(self) -> dict[str, Pillar]:
         """The pillar each concept id belongs to."""
         return {c.id: pillar for pillar in self.source.pillars for c in pillar.concepts}
+
+    @cached_property
+    def concept_index(self) -> ConceptIndex:
+        """The synonym index, built once per taxonomy (validation and ranking share it)."""
+        from .concepts import ConceptIndex
+
+        return ConceptIndex(self)
 
     @cached_property
     def _country_spellings(self) -> dict[str, str]:

@@ -274,7 +274,7 @@ def _friendly(detail: str, exc: yaml.YAMLError, char: str) -> str | None:
     context = str(getattr(exc, "context", None) or "")
     opened = getattr(exc, "context_mark", None)
     where = f" on line {opened.line + 1}" if opened is not None else ""
-    if "cannot start any token" in detail:
+    if "cannot start any token" in detail and char:
         if char == "\t":
             return "a tab where YAML expects spaces; indent with spaces only"
         return f"'{printable(char)}' cannot start a value; put the value in quotes"
