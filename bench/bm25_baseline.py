@@ -23,9 +23,11 @@ def main() -> None:
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize(smes, stopwords=None, show_progress=False), show_progress=False)
     queries = bm25s.tokenize(needs, stopwords=None, show_progress=False)
-    docs, scores = retriever.retrieve(queries, k=min(10, len(smes)), show_progress=False)
+    docs, _scores = retriever.retrieve(queries, k=min(10, len(smes)), show_progress=False)
     ids = [s.id for s in catalogue.smes]
-    result = {n.id: [ids[int(j)] for j in row] for n, row in zip(catalogue.needs, docs, strict=True)}
+    result = {
+        n.id: [ids[int(j)] for j in row] for n, row in zip(catalogue.needs, docs, strict=True)
+    }
     json.dump(result, sys.stdout)
 
 

@@ -40,8 +40,9 @@ def vocabulary(taxonomy_file: Path | None = None) -> dict[str, list[list[str]]]:
     return {lang: [c["synonyms"][lang] for c in concepts] for lang in LANGS}
 
 
-def text(rng: random.Random, vocab: dict[str, list[list[str]]], lang: str, topics: list[int],
-         words: int) -> str:
+def text(
+    rng: random.Random, vocab: dict[str, list[list[str]]], lang: str, topics: list[int], words: int
+) -> str:
     filler = FILLER[lang].split()
     out: list[str] = []
     while len(out) < words:

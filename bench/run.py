@@ -38,8 +38,9 @@ def measure(label: str, argv: list[str], env: dict[str, str] | None = None) -> S
     """Run a command once in a child process and read its own rusage."""
     start = time.perf_counter()
     with open(os.devnull, "wb") as sink:
-        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE,
-                                   env={**os.environ, **(env or {})})
+        process = subprocess.Popen(
+            argv, stdout=sink, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+        )
         _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     stderr = process.stderr.read().decode() if process.stderr else ""
@@ -82,31 +83,44 @@ def main() -> None:
     samples = [
         best_of(5, "gssc-match --help", [gm, "--help"]),
         best_of(5, "validate bundled catalogue", [gm, "validate"]),
-        best_of(3, "import TfidfVectorizer only",
-                [py, "-c", "from sklearn.feature_extraction.text import TfidfVectorizer"]),
+        best_of(
+            3,
+            "import TfidfVectorizer only",
+            [py, "-c", "from sklearn.feature_extraction.text import TfidfVectorizer"],
+        ),
         best_of(3, "rank --country vietnam (bundled)", [gm, "rank", "--country", "vietnam"]),
     ]
     validate_cat = catalogue(10000, 10)
-    samples.append(measure("validate 10,000 SME files", [gm, "validate", str(validate_cat / "smes")]))
+    samples.append(
+        measure("validate 10,000 SME files", [gm, "validate", str(validate_cat / "smes")])
+    )
     rank_points, bm25_points, memory_points = [], [], []
     for n in [int(s) for s in args.sizes.split(",")]:
         path = catalogue(n, args.needs)
-        ours = measure(f"rank {n:,} SMEs x {args.needs:,} needs, top 10",
-                       [gm, "rank", "--data", str(path), "--top", "10", "--format", "json"])
-        theirs = measure(f"bm25s {n:,} SMEs x {args.needs:,} needs, top 10",
-                         [py, str(ROOT / "bench" / "bm25_baseline.py"), str(path)])
+        ours = measure(
+            f"rank {n:,} SMEs x {args.needs:,} needs, top 10",
+            [gm, "rank", "--data", str(path), "--top", "10", "--format", "json"],
+        )
+        theirs = measure(
+            f"bm25s {n:,} SMEs x {args.needs:,} needs, top 10",
+            [py, str(ROOT / "bench" / "bm25_baseline.py"), str(path)],
+        )
         samples += [ours, theirs]
         rank_points.append((n, ours.wall))
         bm25_points.append((n, theirs.wall))
         memory_points.append((n, ours.peak_mb))
-        print(f"  {n:>7,} SMEs: gssc-match / bm25s wall-time ratio {ours.wall / theirs.wall:.2f}",
-              file=sys.stderr)
+        print(
+            f"  {n:>7,} SMEs: gssc-match / bm25s wall-time ratio {ours.wall / theirs.wall:.2f}",
+            file=sys.stderr,
+        )
     print(f"{'operation':<48} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
     for s in samples:
         print(f"{s.label:<48} {s.wall:>8.2f} {s.cpu:>8.2f} {s.peak_mb:>8.0f}")
     if len(rank_points) > 1:
-        print(f"\ngrowth exponent in N (1.0 = linear): rank time {slope(rank_points):.2f}, "
-              f"rank peak memory {slope(memory_points):.2f}, bm25s time {slope(bm25_points):.2f}")
+        print(
+            f"\ngrowth exponent in N (1.0 = linear): rank time {slope(rank_points):.2f}, "
+            f"rank peak memory {slope(memory_points):.2f}, bm25s time {slope(bm25_points):.2f}"
+        )
 
 
 if __name__ == "__main__":
