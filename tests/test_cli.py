@@ -120,11 +120,6 @@ def test_an_empty_data_folder_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert "nothing to rank" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="features.py _char_tfidf keeps only n-grams found in 2+ records; with one record "
-    "none remain and TfidfTransformer raises ValueError (a traceback, not a message)",
-)
 def test_a_catalogue_of_one_sme_ranks(mini_copy: Path) -> None:
     for path in [*mini_copy.glob("smes/*.yaml"), *mini_copy.glob("needs/*/*.yaml")]:
         if path.stem != "brine-less":

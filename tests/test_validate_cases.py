@@ -104,7 +104,8 @@ def test_bad_case_fails_under_strict(
 @pytest.mark.parametrize("files", GOOD, ids=_case_id)
 def test_good_case(files: tuple[Path, ...], monkeypatch: pytest.MonkeyPatch) -> None:
     code, lines = _run(files, monkeypatch)
-    assert lines == [f"{len(files) + 1} files checked, 0 with problems"]
+    count = f"{len(files)} file{'s' * (len(files) != 1)}"
+    assert lines == [f"{count} checked, 0 with problems"]
     assert code == 0
 
 

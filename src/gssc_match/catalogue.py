@@ -12,6 +12,7 @@ from pathlib import Path
 from rapidfuzz import process
 
 from .concepts import ConceptIndex
+from .errors import UsageError
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .problems import Level, Problem, error, printable, warning
 from .schema import parse_record
@@ -46,7 +47,11 @@ def data_dir(option: Path | None = None) -> Path:
     if option is not None:
         return option
     env = os.environ.get(DATA_ENV)
-    return Path(env) if env else bundled_data()
+    if not env:
+        return bundled_data()
+    if not Path(env).is_dir():
+        raise UsageError(f"{DATA_ENV}={env!r} is not a folder")
+    return Path(env)
 
 
 def taxonomy_path(root: Path) -> Path:
@@ -122,20 +127,29 @@ def load_catalogue(root: Path) -> tuple[Catalogue | None, Checked]:
 
 def catalogue_files(root: Path) -> list[Path]:
     """The record files of a catalogue folder, in a fixed order."""
-    files = expand([root / "smes", root / "needs"])
+    files = [p for p in expand([root / "smes", root / "needs"])[0] if p.exists()]
     judgments = root / JUDGMENTS_FILE
     return files + ([judgments] if judgments.exists() else [])
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders searched for YAML files; sorted, without duplicates."""
+def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Files as given, folders searched for YAML files; sorted, without duplicates.
+
+    A path that does not exist is kept (its read fails with a clear problem), and a
+    folder with no YAML file in it is a problem: a typo must not pass CI as "0 problems".
+    """
     found: set[Path] = set()
+    problems = []
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            found.update(p for p in path.rglob("*") if _is_yaml_candidate(p, path))
-        elif path.exists() or path.is_symlink():
+            inside = {p for p in path.rglob("*") if _is_yaml_candidate(p, path)}
+            if not inside:
+                msg = "no YAML files (.yaml, .yml) in this folder"
+                problems.append(error(_display(path), 1, 1, msg, "file"))
+            found.update(inside)
+        else:
             found.add(path)
-    return sorted(found)
+    return sorted(found), problems
 
 
 def _is_yaml_candidate(path: Path, top: Path) -> bool:
@@ -312,6 +326,11 @@ def _cross_file(checked: Checked) -> list[Problem]:
 def _display(path: Path) -> str:
     """A path as the user would write it: relative to the working folder when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except (ValueError, OSError):
         return str(path)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name the same file; never raises (symlink loops included)."""
+    return os.path.realpath(a) == os.path.realpath(b)

@@ -31,9 +31,11 @@ class UnknownRecordError(UsageError):
 class CatalogueError(GsscMatchError):
     """The catalogue has errors; they must be fixed before ranking."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], what: str = "the catalogue") -> None:
         self.problems = problems
-        super().__init__(f"the catalogue has {len(problems)} problem(s); run `gssc-match validate`")
+        hint = "; run `gssc-match validate`" if what == "the catalogue" else ""
+        count = f"{len(problems)} problem{'s' * (len(problems) != 1)}"
+        super().__init__(f"{what} has {count}{hint}")
 
 
 class OutputError(GsscMatchError):

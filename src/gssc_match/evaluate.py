@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -67,10 +67,10 @@ def load_judgments(path: Path) -> dict[str, dict[str, int]]:
     """need id -> {sme id: grade}; raises CatalogueError with located problems if invalid."""
     document, problems = load_file(path, str(path))
     if document is None:
-        raise CatalogueError(problems)
+        raise CatalogueError(problems, "the judgments file")
     parsed, problems = parse_record(document, JudgmentsFile)
     if parsed is None:
-        raise CatalogueError(problems)
+        raise CatalogueError(problems, "the judgments file")
     return {need_id: dict(j.grades) for need_id, j in parsed.root.items()}
 
 
@@ -97,25 +97,29 @@ def evaluate(
     unknown = sorted(set(judgments) - {n.id for n in catalogue.needs})
     if unknown:
         raise UsageError(f"judgments name needs not in the catalogue: {', '.join(unknown[:5])}")
+    # Every system indexes records in id order, like the matcher, so indices agree.
+    catalogue = replace(
+        catalogue,
+        smes=tuple(sorted(catalogue.smes, key=lambda s: s.id)),
+        needs=tuple(sorted(catalogue.needs, key=lambda n: n.id)),
+    )
     matcher = Matcher(catalogue, weights)
     systems: dict[str, Ranker] = {
         "gssc-match": _matcher_ranker(matcher),
         "bm25": _bm25_ranker(catalogue),
         "tfidf-word": _tfidf_ranker(catalogue),
     }
-    indices = [i for i, n in enumerate(catalogue.needs) if n.id in judgments]
-    graded = [i for i in indices if judgments[catalogue.needs[i].id]]
+    needs = matcher.needs  # the matcher's order is the one its indices refer to
+    indices = [i for i, n in enumerate(needs) if n.id in judgments]
+    graded = [i for i in indices if judgments[needs[i].id]]
     rankings = {
         name: dict(zip(graded, ranker(graded), strict=True)) for name, ranker in systems.items()
     }
-    groups = _groups(catalogue.needs, graded)
+    groups = _groups(needs, graded)
     scores = tuple(
         GroupScores(
             label,
-            {
-                name: _metrics(members, rankings[name], catalogue.needs, judgments)
-                for name in systems
-            },
+            {name: _metrics(members, rankings[name], needs, judgments) for name in systems},
         )
         for label, members in groups
     )

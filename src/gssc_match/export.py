@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .catalogue import same_file
 from .errors import OutputError, UsageError
 from .formats import neutralise, to_csv, to_json, to_markdown
 from .rows import COLUMNS, NUMBER_COLUMNS, Row
@@ -76,8 +77,7 @@ def check_target(request: ExportRequest) -> None:
     path = request.path
     if not path.parent.is_dir():
         raise OutputError(f"folder '{path.parent}' does not exist")
-    resolved = path.resolve()
-    if any(resolved == p.resolve() for p in request.protected):
+    if any(same_file(path, p) for p in request.protected):
         raise OutputError(f"refusing to write over the input file '{path}'")
     if path.is_dir():
         raise OutputError(f"'{path}' is a folder")

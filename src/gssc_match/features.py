@@ -235,7 +235,12 @@ def _char_tfidf(analysed: list[Analysed]) -> csr_matrix:
     spread = _sparse(entries, (word_counts.shape[1], len(grams)), sum_duplicates=True)
     counts = (word_counts @ spread).tocsc()
     df = np.diff(counts.indptr)
-    keep = np.flatnonzero((df >= 2) & (df <= max(2, MAX_DF * counts.shape[0])))
+    rows = counts.shape[0]
+    # An n-gram seen in one record cannot link two; on tiny catalogues keep everything.
+    low, high = (2, max(2, MAX_DF * rows)) if rows >= 10 else (1, rows)
+    keep = np.flatnonzero((df >= low) & (df <= high))
+    if keep.size == 0:
+        return _sparse([], (rows, 1))
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, keep].tocsr())
 
 

@@ -73,7 +73,7 @@ def _url(value: str) -> str:
 
 def _whole_number(value: object) -> object:
     if isinstance(value, str) and not _WHOLE.fullmatch(value.strip()):
-        raise ValueError("must be a whole number of at most 12 digits, like 250000")
+        raise ValueError("must be a whole number written with digits only (no sign, dot or unit)")
     return value
 
 

@@ -83,10 +83,10 @@ def load_weights(path: Path | None = None) -> Weights:
     chosen = path or (Path(env) if env else DEFAULT_WEIGHTS)
     document, problems = load_file(chosen, str(chosen))
     if document is None:
-        raise CatalogueError(problems)
+        raise CatalogueError(problems, "the weights file")
     weights, problems = parse_record(document, Weights)
     if weights is None:
-        raise CatalogueError(problems)
+        raise CatalogueError(problems, "the weights file")
     return weights
 
 

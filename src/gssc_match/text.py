@@ -61,9 +61,9 @@ def surface_tokens(text: str) -> list[tuple[str, str]]:
 def stem(token: str) -> str:
     """A deliberately crude, language-neutral stem: drop a plural ending, keep 6 letters.
 
-    Why: truncation stemming is known to work across Romance and Slavic morphology without
-    knowing the language (`paneles`/`panel`, `stratami`/`straty`), which a per-language
-    stemmer would need language detection for.
+    Why: truncation stemming works across Romance and Slavic morphology without knowing
+    the language (`paneles`/`panel`, `soluciones`/`solucion`, `perdite`/`perdita`), where a
+    per-language stemmer would first need language detection.
     """
     if len(token) > 4 and token.endswith("es"):
         token = token[:-2]

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogue import catalogue_files, check_files, expand, load_taxonomy, taxonomy_path
+from .catalogue import (
+    catalogue_files,
+    check_files,
+    expand,
+    load_taxonomy,
+    same_file,
+    taxonomy_path,
+)
 from .problems import Level, Problem
 
 
@@ -33,8 +40,10 @@ def validate(root: Path, paths: Sequence[Path] = ()) -> Validation:
     """Validate the given files and folders, or the whole catalogue at `root` when none."""
     tax_file = taxonomy_path(root)
     taxonomy, problems = load_taxonomy(tax_file)
-    targets = expand(paths) if paths else catalogue_files(root)
-    targets = [t for t in targets if t.resolve() != tax_file.resolve()]
+    given, missing = expand(paths) if paths else (catalogue_files(root), [])
+    targets = [t for t in given if not same_file(t, tax_file)]
     checked = check_files(targets, taxonomy)
-    all_problems = sorted(set(problems + checked.problems))
-    return Validation(tuple(all_problems), len(targets) + 1)
+    all_problems = sorted(set(problems + missing + checked.problems))
+    # The taxonomy counts as checked when the whole catalogue or the file itself was asked for.
+    taxonomy_counted = not paths or len(targets) < len(given)
+    return Validation(tuple(all_problems), len(targets) + taxonomy_counted)
