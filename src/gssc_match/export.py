@@ -7,8 +7,10 @@ the catalogue is never a target.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -125,6 +127,10 @@ def _xlsx(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
+    # The properties carry the clock; pin them to the run's date so that bytes repeat.
+    stamp = _midnight(str(about.get("generated", "")))
+    book.properties.created = stamp
+    book.properties.modified = stamp
     sheet = book.active
     assert sheet is not None
     sheet.title = "shortlist"
@@ -142,6 +148,13 @@ def _xlsx(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return _fixed_zip_times(buffer.getvalue())
+
+
+def _midnight(day: str) -> dt.datetime:
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(day), dt.time())
+    except ValueError:
+        return dt.datetime(1980, 1, 1)
 
 
 def _fill(sheet: Any, columns: Sequence[str], records: Iterable[dict[str, Any]]) -> None:
@@ -180,15 +193,31 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix, "" if value is None else str(value))]
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]*)</dcterms:created>")
+
+
+def _modified_as_created(core: bytes) -> bytes:
+    created = _CREATED.search(core)
+    stamp = created.group(1) if created else b""
+    return _MODIFIED.sub(lambda m: m.group(1) + stamp + m.group(2), core)
+
+
 def _fixed_zip_times(data: bytes) -> bytes:
-    """Rewrite the XLSX zip with fixed entry times, so that same inputs give the same bytes."""
+    """Rewrite the XLSX zip with fixed times, so that same inputs give the same bytes.
+
+    openpyxl stamps the save time into docProps/core.xml and into every zip entry.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = _modified_as_created(content)
             fixed = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(item.filename))
+            target.writestr(fixed, content)
     return out.getvalue()
 
 
