@@ -225,7 +225,7 @@ def _char_tfidf(analysed: list[Analysed]) -> csr_matrix:
     """Character n-gram TF-IDF: word counts times a word-to-n-gram matrix, then weighted."""
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-    counter = CountVectorizer(analyzer=lambda a: a.tokens, dtype=np.float32)
+    counter = CountVectorizer(analyzer=_letter_tokens, dtype=np.float32)
     word_counts = counter.fit_transform(analysed)
     grams: dict[str, int] = {}
     entries: list[tuple[int, int, float]] = []
@@ -242,6 +242,11 @@ def _char_tfidf(analysed: list[Analysed]) -> csr_matrix:
     if keep.size == 0:
         return _sparse([], (rows, 1))
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, keep].tocsr())
+
+
+def _letter_tokens(analysed: Analysed) -> list[str]:
+    """Tokens that are not bare numbers (a shared "2020" or "000" says nothing)."""
+    return [t for t in analysed.tokens if not t.isdigit()]
 
 
 def _sparse(

@@ -81,8 +81,12 @@ class Analysed:
     stems: tuple[str, ...]
 
     def content_stems(self) -> list[str]:
-        """Stems of the tokens that are not stopwords, in order."""
-        return [s for t, s in zip(self.tokens, self.stems, strict=True) if t not in STOPWORDS]
+        """Stems of the tokens that are neither stopwords nor bare numbers, in order."""
+        return [
+            s
+            for t, s in zip(self.tokens, self.stems, strict=True)
+            if t not in STOPWORDS and not t.isdigit()
+        ]
 
 
 def analyse(text: str) -> Analysed:
