@@ -40,8 +40,12 @@ class ConceptIndex:
                 self._add_phrase(term, concept.id)
             for abbreviation in concept.abbreviations:
                 self.abbreviations.setdefault(abbreviation, concept.id)
-        self.max_length = max((len(p) for p in self.phrases), default=1)
-        self.starts = frozenset(p[0] for p in self.phrases)  # cheap pre-filter per token
+        # The longest phrase starting with each stem: most tokens start none and cost one lookup.
+        self.longest_from: dict[str, int] = {}
+        for phrase in self.phrases:
+            if len(phrase) > 1 or len(phrase[0]) >= _MIN_SINGLE_STEM:
+                self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
+        self._tag_cache: dict[str, list[ConceptHit]] = {}
 
     def _add_phrase(self, term: str, concept_id: str) -> None:
         key = tuple(stem(token) for _, token in surface_tokens(term))
@@ -60,7 +64,8 @@ class ConceptIndex:
         hits: list[ConceptHit] = []
         i = 0
         while i < len(keys):
-            length = self._longest_at(keys, i) if keys[i] in self.starts else 0
+            longest = self.longest_from.get(keys[i], 0)
+            length = self._longest_at(keys, i, longest) if longest else 0
             if length:
                 concept = self.phrases[tuple(keys[i : i + length])]
                 hits.append(ConceptHit(concept, _join(words[i : i + length])))
@@ -72,20 +77,22 @@ class ConceptIndex:
             i += 1
         return hits
 
-    def _longest_at(self, keys: tuple[str, ...], start: int) -> int:
-        for length in range(min(self.max_length, len(keys) - start), 0, -1):
-            key = tuple(keys[start : start + length])
+    def _longest_at(self, keys: tuple[str, ...], start: int, longest: int) -> int:
+        for length in range(min(longest, len(keys) - start), 0, -1):
+            key = keys[start : start + length]
             if key in self.phrases and (length > 1 or len(key[0]) >= _MIN_SINGLE_STEM):
                 return length
         return 0
 
     def match_tag(self, tag: str) -> list[ConceptHit]:
         """Concepts a tag names: by phrase, by abbreviation, or failing both by fuzzy match."""
-        hits = self.find(tag)
-        if hits:
-            return hits
-        found = self._closest(tag, _TAG_CUTOFF)
-        return [ConceptHit(found[0], tag)] if found else []
+        if tag not in self._tag_cache:  # tags repeat across a catalogue; match each once
+            hits = self.find(tag)
+            if not hits:
+                found = self._closest(tag, _TAG_CUTOFF)
+                hits = [ConceptHit(found[0], tag)] if found else []
+            self._tag_cache[tag] = hits
+        return self._tag_cache[tag]
 
     def suggest(self, tag: str) -> str | None:
         """The synonym a tag that matched nothing was probably meant to be."""

@@ -13,13 +13,14 @@ word and spread to documents by a sparse product, which gives exactly scikit-lea
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -28,13 +29,19 @@ from .models import Need, Sme
 from .scoring import Weights
 from .taxonomy import Taxonomy
 from .text import Analysed, analyse
-
-if TYPE_CHECKING:
-    from scipy.sparse import csr_matrix
+from .vectors import (
+    MAX_DF,
+    Ids,
+    count_matrix,
+    keep_informative,
+    row_overlap,
+    spread_to_ngrams,
+    stack,
+    tfidf,
+    with_bigrams,
+)
 
 Fields = dict[str, tuple[str, ...]]
-CHAR_NGRAMS = (3, 5)
-MAX_DF = 0.5  # features in more than half of all records say nothing and cost the most
 
 
 def sme_fields(sme: Sme) -> Fields:
@@ -53,21 +60,6 @@ def need_fields(need: Need) -> Fields:
 
 def full_text(fields: Fields) -> str:
     return "\n".join(line for lines in fields.values() for line in lines)
-
-
-def word_features(analysed: Analysed) -> list[str]:
-    """Stems and stem bigrams of the content words (no stopwords)."""
-    stems = analysed.content_stems()
-    return stems + [f"{a} {b}" for a, b in pairwise(stems)]
-
-
-@lru_cache(maxsize=262144)
-def char_ngrams(token: str) -> tuple[str, ...]:
-    """Character n-grams of one word padded with spaces, as `char_wb` makes them."""
-    padded = f" {token} "
-    low, high = CHAR_NGRAMS
-    grams = [padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
-    return tuple(grams) if grams else (padded,)
 
 
 @dataclass(frozen=True)
@@ -119,8 +111,30 @@ def _add_hits(
             surfaces[hit.concept_id].append(hit.surface)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    Why: with 100,000 records the collector rescans an ever-growing heap and the build
+    time grows faster than linearly; nothing built here forms reference cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Space:
-    """Text and concept vector spaces fitted on one catalogue (needs and SMEs together)."""
+    """Text and concept vectors of one catalogue (needs and SMEs together), in one matrix.
+
+    Columns: word features | character n-grams | concepts | pillars. Each block is
+    L2-normalised and scaled by the square root of its share, so that the dot product of
+    two rows over the text columns is the text similarity and over the concept columns
+    the concept similarity; weighting the need side by part weights gives the relevance.
+    """
 
     def __init__(
         self,
@@ -133,18 +147,40 @@ class Space:
         self.taxonomy = taxonomy
         self.index = taxonomy.concept_index
         self.n_needs = len(needs)
-        records = [analyse_fields(f) for f in (*needs, *smes)]
-        self.analysed = [join_analyses(parts) for parts in records]
-        self.profiles = [concept_profile(parts, self.index, weights) for parts in records]
-        word, self.vocabulary = _word_tfidf(self.analysed)
-        self.word_matrix = _stack([word], [1.0])
-        share = weights.text.char_share
-        self.text = _stack([word, _char_tfidf(self.analysed)], [1.0 - share, share])
-        self.concept = self._concept_matrix()
+        with _gc_paused():
+            self._build([*needs, *smes])
 
-    def _concept_matrix(self) -> csr_matrix:
-        from scipy.sparse import csr_matrix
+    def _build(self, records: list[Fields]) -> None:
+        stems, tokens = Ids(), Ids()
+        word_rows: list[list[int]] = []
+        token_rows: list[list[int]] = []
+        self.profiles: list[ConceptProfile] = []
+        self.need_words: list[dict[str, str]] = []
+        for r, fields in enumerate(records):
+            parts = analyse_fields(fields)
+            self.profiles.append(concept_profile(parts, self.index, self.weights))
+            whole = join_analyses(parts)
+            word_rows.append(stems.of(whole.content_stems()))
+            token_rows.append(tokens.of([t for t in whole.tokens if not t.isdigit()]))
+            if r < self.n_needs:
+                self.need_words.append(_words_by_stem(whole))
+        tiny = len(records) < 10  # document-frequency filters need a real catalogue
+        word, self._word_columns = _word_block(word_rows, stems.names(), tiny)
+        char = _char_block(token_rows, tokens.names(), tiny)
+        concept, pillar = self._concept_blocks()
+        text_share = self.weights.text.char_share
+        pillar_share = self.weights.concept.pillar_share
+        self.rows = stack(
+            [word, char, concept, pillar],
+            [1.0 - text_share, text_share, 1.0 - pillar_share, pillar_share],
+        )
+        self.word_end = word.shape[1]
+        self.text_end = self.word_end + char.shape[1]
+        columns = np.arange(self.rows.shape[1])
+        weights = self.weights.parts
+        self.part_weights = np.where(columns < self.text_end, weights.text, weights.concept)
 
+    def _concept_blocks(self) -> tuple[Any, Any]:
         concept_ids = sorted(self.taxonomy.concepts)
         pillar_ids = sorted({p.id for p in self.taxonomy.source.pillars})
         columns = {c: i for i, c in enumerate(concept_ids)}
@@ -154,134 +190,97 @@ class Space:
             for c in profile.weights:
                 df[columns[c]] += 1
         idf = np.log((1 + len(self.profiles)) / (1 + df)) + 1.0
-        concept_rows: list[tuple[int, int, float]] = []
-        pillar_rows: dict[tuple[int, int], float] = defaultdict(float)
-        for r, profile in enumerate(self.profiles):
-            for c, w in profile.weights.items():
-                value = w * idf[columns[c]]
-                concept_rows.append((r, columns[c], value))
-                pillar_rows[(r, pillar_columns[self.taxonomy.pillar_of[c].id])] += value
-        shape = len(self.profiles)
-        concepts = _sparse(concept_rows, (shape, len(concept_ids)))
-        pillars = _sparse(
-            [(r, c, v) for (r, c), v in pillar_rows.items()], (shape, len(pillar_ids))
-        )
-        share = self.weights.concept.pillar_share
-        return csr_matrix(_stack([concepts, pillars], [1.0 - share, share]))
+        concept_rows: list[list[int]] = []
+        concept_values: list[list[float]] = []
+        pillar_rows: list[list[int]] = []
+        for profile in self.profiles:
+            ids = [columns[c] for c in profile.weights]
+            values = [w * idf[i] for i, w in zip(ids, profile.weights.values(), strict=True)]
+            concept_rows.append(ids)
+            concept_values.append(values)
+            pillar_rows.append(
+                [pillar_columns[self.taxonomy.pillar_of[c].id] for c in profile.weights]
+            )
+        concepts = count_matrix(concept_rows, len(concept_ids), concept_values)
+        pillars = count_matrix(pillar_rows, len(pillar_ids), concept_values)
+        return concepts, pillars
 
-    def relevance_matrices(self) -> tuple[csr_matrix, csr_matrix]:
-        """(needs, SMEs) rows whose dot product is the weighted relevance of each pair."""
-        w_text = self.weights.parts.text
-        w_concept = self.weights.parts.concept
-        stacked = _stack([self.text, self.concept], [w_text, w_concept], normalise=False)
-        return stacked[: self.n_needs], stacked[self.n_needs :]
+    # -- what ranking reads ------------------------------------------------------------
+
+    def relevance_block(self, need_indices: Sequence[int]) -> np.ndarray:
+        """Weighted text + concept relevance of some needs against every SME (dense)."""
+        from scipy.sparse import diags
+
+        needs = self.rows[list(need_indices)] @ diags(self.part_weights.astype(np.float32))
+        product = (self.rows @ needs.T).tocsr()[self.n_needs :]
+        return np.asarray(product.T.toarray(), dtype=np.float64)
+
+    def relevance_for_sme(self, need_indices: Sequence[int], sme: int) -> np.ndarray:
+        """Weighted relevance of some needs for one SME."""
+        from scipy.sparse import diags
+
+        needs = self.rows[list(need_indices)] @ diags(self.part_weights.astype(np.float32))
+        column = needs @ self.rows[self.n_needs + sme].T
+        return np.asarray(column.toarray(), dtype=np.float64).ravel()
 
     def text_similarity(self, need: int, sme: int) -> float:
-        return _row_dot(self.text, need, self.n_needs + sme)
+        _, left, right = row_overlap(self.rows, need, self.n_needs + sme, 0, self.text_end)
+        return float(np.dot(left, right))
 
     def concept_similarity(self, need: int, sme: int) -> float:
-        return _row_dot(self.concept, need, self.n_needs + sme)
+        end = self.rows.shape[1]
+        _, left, right = row_overlap(self.rows, need, self.n_needs + sme, self.text_end, end)
+        return float(np.dot(left, right))
 
     def shared_terms(self, need: int, sme: int, limit: int = 5) -> list[str]:
         """The words that add most to the text similarity, as the need wrote them."""
-        common, left, right = _row_overlap(self.word_matrix, need, self.n_needs + sme)
+        common, left, right = row_overlap(self.rows, need, self.n_needs + sme, 0, self.word_end)
         if common.size == 0:
             return []
         order = np.lexsort((common, -(left * right)))[:limit]
-        words = self._words_by_stem(need)
+        words = self.need_words[need]
         return [
-            " ".join(words.get(s, s) for s in self.vocabulary[common[i]].split()) for i in order
+            " ".join(words.get(s, s) for s in self._word_columns.name(int(common[i])).split())
+            for i in order
         ]
-
-    @lru_cache(maxsize=4096)  # noqa: B019 - one Space per run; a need is explained ~top times
-    def _words_by_stem(self, record: int) -> dict[str, str]:
-        """The first word of a record that produced each stem (for display)."""
-        analysed = self.analysed[record]
-        words: dict[str, str] = {}
-        for word, stem in zip(analysed.words, analysed.stems, strict=True):
-            words.setdefault(stem, word.lower())
-        return words
 
     @cached_property
     def dimensions(self) -> tuple[int, int]:
         """Number of text and concept features (for benchmarks and docs)."""
-        return int(self.text.shape[1]), int(self.concept.shape[1])
+        return self.text_end, int(self.rows.shape[1]) - self.text_end
 
 
-def _word_tfidf(analysed: list[Analysed]) -> tuple[csr_matrix, list[str]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(
-        analyzer=word_features,
-        sublinear_tf=True,
-        max_df=MAX_DF if len(analysed) > 20 else 1.0,
-        dtype=np.float32,
-    )
-    matrix = vectorizer.fit_transform(analysed)
-    return matrix, [str(v) for v in vectorizer.get_feature_names_out()]
+def _words_by_stem(analysed: Analysed) -> dict[str, str]:
+    """The first word of a record that produced each stem (for display)."""
+    words: dict[str, str] = {}
+    for word, stem in zip(analysed.words, analysed.stems, strict=True):
+        words.setdefault(stem, word.lower())
+    return words
 
 
-def _char_tfidf(analysed: list[Analysed]) -> csr_matrix:
-    """Character n-gram TF-IDF: word counts times a word-to-n-gram matrix, then weighted."""
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+@dataclass(frozen=True)
+class WordColumns:
+    """Names of the word feature columns: a stem, or two stems for a bigram."""
 
-    counter = CountVectorizer(analyzer=_letter_tokens, dtype=np.float32)
-    word_counts = counter.fit_transform(analysed)
-    grams: dict[str, int] = {}
-    entries: list[tuple[int, int, float]] = []
-    for column, token in enumerate(counter.get_feature_names_out()):
-        for gram in char_ngrams(str(token)):
-            entries.append((column, grams.setdefault(gram, len(grams)), 1.0))
-    spread = _sparse(entries, (word_counts.shape[1], len(grams)), sum_duplicates=True)
-    counts = (word_counts @ spread).tocsc()
-    df = np.diff(counts.indptr)
-    rows = counts.shape[0]
-    # An n-gram seen in one record cannot link two; on tiny catalogues keep everything.
-    low, high = (2, max(2, MAX_DF * rows)) if rows >= 10 else (1, rows)
-    keep = np.flatnonzero((df >= low) & (df <= high))
-    if keep.size == 0:
-        return _sparse([], (rows, 1))
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, keep].tocsr())
+    stems: list[str]
+    pairs: np.ndarray
+    kept: np.ndarray
+
+    def name(self, column: int) -> str:
+        original = int(self.kept[column])
+        if original < len(self.stems):
+            return self.stems[original]
+        first, second = divmod(int(self.pairs[original - len(self.stems)]), len(self.stems))
+        return f"{self.stems[first]} {self.stems[second]}"
 
 
-def _letter_tokens(analysed: Analysed) -> list[str]:
-    """Tokens that are not bare numbers (a shared "2020" or "000" says nothing)."""
-    return [t for t in analysed.tokens if not t.isdigit()]
+def _word_block(rows: list[list[int]], names: list[str], tiny: bool) -> tuple[Any, WordColumns]:
+    counts, pairs = with_bigrams(rows, len(names))
+    counts, kept = keep_informative(counts, min_df=1, max_df=1.0 if tiny else MAX_DF)
+    return tfidf(counts), WordColumns(names, pairs, kept)
 
 
-def _sparse(
-    entries: list[tuple[int, int, float]], shape: tuple[int, int], *, sum_duplicates: bool = False
-) -> Any:
-    from scipy.sparse import coo_matrix
-
-    if not entries:
-        return coo_matrix(shape, dtype=np.float32).tocsr()
-    rows, cols, values = zip(*entries, strict=True)
-    matrix = coo_matrix((np.array(values, dtype=np.float32), (rows, cols)), shape=shape)
-    return matrix.tocsr()  # COO to CSR sums duplicate entries
-
-
-def _stack(blocks: list[Any], shares: list[float], *, normalise: bool = True) -> csr_matrix:
-    from scipy.sparse import hstack
-    from sklearn.preprocessing import normalize
-
-    scaled = [
-        (normalize(block) if normalise else block) * math.sqrt(share)
-        for block, share in zip(blocks, shares, strict=True)
-    ]
-    return hstack(scaled, format="csr", dtype=np.float32)
-
-
-def _row_overlap(matrix: csr_matrix, i: int, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shared columns of two rows and both rows' values there (straight from CSR arrays)."""
-    a = slice(matrix.indptr[i], matrix.indptr[i + 1])
-    b = slice(matrix.indptr[j], matrix.indptr[j + 1])
-    common, ia, ib = np.intersect1d(
-        matrix.indices[a], matrix.indices[b], assume_unique=True, return_indices=True
-    )
-    return common, matrix.data[a][ia].astype(np.float64), matrix.data[b][ib].astype(np.float64)
-
-
-def _row_dot(matrix: csr_matrix, i: int, j: int) -> float:
-    _, left, right = _row_overlap(matrix, i, j)
-    return float(np.dot(left, right))
+def _char_block(rows: list[list[int]], tokens: list[str], tiny: bool) -> Any:
+    counts = spread_to_ngrams(count_matrix(rows, len(tokens)), tokens)
+    counts, _ = keep_informative(counts, min_df=1 if tiny else 2, max_df=1.0 if tiny else MAX_DF)
+    return tfidf(counts)

@@ -84,7 +84,6 @@ class Matcher:
             catalogue.taxonomy,
             weights,
         )
-        self.need_rows, self.sme_rows = self.space.relevance_matrices()
         self._need_index = {n.id: i for i, n in enumerate(self.needs)}
         self._sme_index = {s.id: i for i, s in enumerate(self.smes)}
         self._fits: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -134,8 +133,7 @@ class Matcher:
 
     def relevance_block(self, need_indices: Sequence[int]) -> np.ndarray:
         """Weighted text + concept relevance of some needs against every SME (dense block)."""
-        block = self.need_rows[list(need_indices)] @ self.sme_rows.T
-        return np.asarray(block.toarray(), dtype=np.float64)
+        return self.space.relevance_block(need_indices)
 
     def explain(self, need_index: int, sme_index: int, rank: int = 0) -> Match:
         """The full breakdown and evidence for one pair."""
@@ -209,8 +207,8 @@ class Matcher:
         chosen = self.select_needs(selection)
         if not chosen:
             return []
-        column = np.asarray((self.need_rows[chosen] @ self.sme_rows[sme_index].T).toarray())
-        total = column.ravel().astype(np.float64) + self._fit_points(chosen, sme_index)
+        relevance = self.space.relevance_for_sme(chosen, sme_index)
+        total = relevance + self._fit_points(chosen, sme_index)
         candidates = top_k(total, selection.top + _MARGIN)
         matches = sorted(
             (self.explain(chosen[int(i)], sme_index) for i in candidates),
