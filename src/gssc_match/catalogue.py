@@ -13,6 +13,7 @@ from rapidfuzz import process
 
 from .concepts import ConceptIndex
 from .errors import UsageError
+from .memory import gc_paused
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .problems import Level, Problem, error, printable, warning
 from .schema import parse_record
@@ -165,8 +166,9 @@ def check_files(paths: Sequence[Path], taxonomy: Taxonomy | None) -> Checked:
     """
     checked = Checked(files=list(paths))
     index = taxonomy.concept_index if taxonomy else None
-    for path in paths:
-        _check_file(path, taxonomy, index, checked)
+    with gc_paused():
+        for path in paths:
+            _check_file(path, taxonomy, index, checked)
     checked.problems += _cross_file(checked)
     checked.problems.sort()
     return checked

@@ -13,11 +13,9 @@ word and spread to documents by a sparse product, which gives exactly scikit-lea
 
 from __future__ import annotations
 
-import gc
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -25,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .concepts import ConceptHit, ConceptIndex
+from .memory import gc_paused
 from .models import Need, Sme
 from .scoring import Weights
 from .taxonomy import Taxonomy
@@ -32,6 +31,7 @@ from .text import Analysed, analyse
 from .vectors import (
     MAX_DF,
     Ids,
+    Rows,
     count_matrix,
     keep_informative,
     row_overlap,
@@ -78,15 +78,6 @@ def analyse_fields(fields: Fields) -> AnalysedFields:
     return [(name, line, analyse(line)) for name, lines in fields.items() for line in lines]
 
 
-def join_analyses(parts: AnalysedFields) -> Analysed:
-    """The analysis of the whole record, put together from its lines."""
-    return Analysed(
-        tuple(w for _, _, a in parts for w in a.words),
-        tuple(t for _, _, a in parts for t in a.tokens),
-        tuple(s for _, _, a in parts for s in a.stems),
-    )
-
-
 def concept_profile(parts: AnalysedFields, index: ConceptIndex, weights: Weights) -> ConceptProfile:
     """Weighted concept counts: a concept in the tags counts more than one in running text."""
     raw: dict[str, float] = defaultdict(float)
@@ -111,22 +102,6 @@ def _add_hits(
             surfaces[hit.concept_id].append(hit.surface)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic objects.
-
-    Why: with 100,000 records the collector rescans an ever-growing heap and the build
-    time grows faster than linearly; nothing built here forms reference cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class Space:
     """Text and concept vectors of one catalogue (needs and SMEs together), in one matrix.
 
@@ -147,23 +122,21 @@ class Space:
         self.taxonomy = taxonomy
         self.index = taxonomy.concept_index
         self.n_needs = len(needs)
-        with _gc_paused():
+        with gc_paused():
             self._build([*needs, *smes])
 
     def _build(self, records: list[Fields]) -> None:
         stems, tokens = Ids(), Ids()
-        word_rows: list[list[int]] = []
-        token_rows: list[list[int]] = []
+        word_rows, token_rows = Rows(), Rows()
         self.profiles: list[ConceptProfile] = []
         self.need_words: list[dict[str, str]] = []
         for r, fields in enumerate(records):
             parts = analyse_fields(fields)
             self.profiles.append(concept_profile(parts, self.index, self.weights))
-            whole = join_analyses(parts)
-            word_rows.append(stems.of(whole.content_stems()))
-            token_rows.append(tokens.of([t for t in whole.tokens if not t.isdigit()]))
+            word_rows.add(stems.of([s for _, _, a in parts for s in a.content_stems()]))
+            token_rows.add(tokens.of([t for _, _, a in parts for t in a.tokens if not t.isdigit()]))
             if r < self.n_needs:
-                self.need_words.append(_words_by_stem(whole))
+                self.need_words.append(_words_by_stem(parts))
         tiny = len(records) < 10  # document-frequency filters need a real catalogue
         word, self._word_columns = _word_block(word_rows, stems.names(), tiny)
         char = _char_block(token_rows, tokens.names(), tiny)
@@ -190,19 +163,17 @@ class Space:
             for c in profile.weights:
                 df[columns[c]] += 1
         idf = np.log((1 + len(self.profiles)) / (1 + df)) + 1.0
-        concept_rows: list[list[int]] = []
-        concept_values: list[list[float]] = []
-        pillar_rows: list[list[int]] = []
+        pillar_of = self.taxonomy.pillar_of
+        concept_rows, pillar_rows = Rows(), Rows()
+        values: list[float] = []
         for profile in self.profiles:
             ids = [columns[c] for c in profile.weights]
-            values = [w * idf[i] for i, w in zip(ids, profile.weights.values(), strict=True)]
-            concept_rows.append(ids)
-            concept_values.append(values)
-            pillar_rows.append(
-                [pillar_columns[self.taxonomy.pillar_of[c].id] for c in profile.weights]
-            )
-        concepts = count_matrix(concept_rows, len(concept_ids), concept_values)
-        pillars = count_matrix(pillar_rows, len(pillar_ids), concept_values)
+            values += [w * idf[i] for i, w in zip(ids, profile.weights.values(), strict=True)]
+            concept_rows.add(ids)
+            pillar_rows.add([pillar_columns[pillar_of[c].id] for c in profile.weights])
+        weights = np.array(values, dtype=np.float32)
+        concepts = count_matrix(*concept_rows.arrays(), len(concept_ids), weights)
+        pillars = count_matrix(*pillar_rows.arrays(), len(pillar_ids), weights)
         return concepts, pillars
 
     # -- what ranking reads ------------------------------------------------------------
@@ -250,11 +221,12 @@ class Space:
         return self.text_end, int(self.rows.shape[1]) - self.text_end
 
 
-def _words_by_stem(analysed: Analysed) -> dict[str, str]:
+def _words_by_stem(parts: AnalysedFields) -> dict[str, str]:
     """The first word of a record that produced each stem (for display)."""
     words: dict[str, str] = {}
-    for word, stem in zip(analysed.words, analysed.stems, strict=True):
-        words.setdefault(stem, word.lower())
+    for _, _, analysed in parts:
+        for word, stem in zip(analysed.words, analysed.stems, strict=True):
+            words.setdefault(stem, word.lower())
     return words
 
 
@@ -274,13 +246,13 @@ class WordColumns:
         return f"{self.stems[first]} {self.stems[second]}"
 
 
-def _word_block(rows: list[list[int]], names: list[str], tiny: bool) -> tuple[Any, WordColumns]:
-    counts, pairs = with_bigrams(rows, len(names))
+def _word_block(rows: Rows, names: list[str], tiny: bool) -> tuple[Any, WordColumns]:
+    counts, pairs = with_bigrams(*rows.arrays(), len(names))
     counts, kept = keep_informative(counts, min_df=1, max_df=1.0 if tiny else MAX_DF)
     return tfidf(counts), WordColumns(names, pairs, kept)
 
 
-def _char_block(rows: list[list[int]], tokens: list[str], tiny: bool) -> Any:
-    counts = spread_to_ngrams(count_matrix(rows, len(tokens)), tokens)
+def _char_block(rows: Rows, tokens: list[str], tiny: bool) -> Any:
+    counts = spread_to_ngrams(count_matrix(*rows.arrays(), len(tokens)), tokens)
     counts, _ = keep_informative(counts, min_df=1 if tiny else 2, max_df=1.0 if tiny else MAX_DF)
     return tfidf(counts)

@@ -7,6 +7,7 @@ keeps each part's value and weight so that an explanation can show the sum.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -74,7 +75,15 @@ class Weights(Record):
     concept: ConceptSettings
 
     def of(self, part: Part) -> float:
-        return float(getattr(self.parts, part.value))
+        return _PART_WEIGHT[part](self.parts)
+
+
+_PART_WEIGHT: dict[Part, Callable[[PartWeights], float]] = {
+    Part.TEXT: lambda w: w.text,
+    Part.CONCEPT: lambda w: w.concept,
+    Part.LANGUAGE: lambda w: w.language,
+    Part.MARKET: lambda w: w.market,
+}
 
 
 def load_weights(path: Path | None = None) -> Weights:

@@ -91,13 +91,12 @@ class Analysed:
 
 def analyse(text: str) -> Analysed:
     """One pass over a text; folding and stemming are cached per distinct word."""
-    words: list[str] = []
-    folded: list[str] = []
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
-        for token in _word_tokens(word):
-            words.append(word)
-            folded.append(token)
-    return Analysed(tuple(words), tuple(folded), tuple(stem(t) for t in folded))
+    written = _WORD.findall(unicodedata.normalize("NFKC", text))
+    pairs = [(w, t) for w, ts in zip(written, map(_word_tokens, written), strict=True) for t in ts]
+    if not pairs:
+        return Analysed((), (), ())
+    words, folded = zip(*pairs, strict=True)
+    return Analysed(words, folded, tuple(map(stem, folded)))
 
 
 def stems(text: str) -> list[str]:

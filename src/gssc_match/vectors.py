@@ -18,56 +18,66 @@ CHAR_NGRAMS = (3, 5)
 MAX_DF = 0.5  # features in more than half of all records say nothing and cost the most
 
 
-class Ids:
-    """A growing string-to-id table."""
+class Ids(dict[str, int]):
+    """A growing string-to-id table: an unseen string gets the next id."""
 
-    def __init__(self) -> None:
-        self.table: dict[str, int] = {}
+    def __missing__(self, key: str) -> int:
+        value = self[key] = len(self)
+        return value
 
     def of(self, items: Sequence[str]) -> list[int]:
-        table = self.table
-        return [table.setdefault(item, len(table)) for item in items]
+        return list(map(self.__getitem__, items))
 
     def names(self) -> list[str]:
-        return list(self.table)
+        return list(self)
+
+
+class Rows:
+    """Per-record lists of feature ids, kept flat (one list and the lengths) for numpy."""
+
+    def __init__(self) -> None:
+        self.flat: list[int] = []
+        self.lengths: list[int] = []
+
+    def add(self, ids: Sequence[int]) -> None:
+        self.flat.extend(ids)
+        self.lengths.append(len(ids))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.array(self.flat, dtype=np.int64), np.array(self.lengths, dtype=np.int64)
 
 
 def count_matrix(
-    rows: Sequence[Sequence[int]], columns: int, values: Sequence[Sequence[float]] | None = None
+    ids: np.ndarray, lengths: np.ndarray, columns: int, values: np.ndarray | None = None
 ) -> Any:
-    """Records x features from per-record lists of feature ids; repeats add up.
+    """Records x features from flat feature ids and per-record lengths; repeats add up.
 
-    Each occurrence counts 1, or its value from `values` (same shape as `rows`).
+    Each occurrence counts 1, or its entry in `values` (same shape as `ids`).
     """
     from scipy.sparse import coo_matrix
 
-    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-    total = int(lengths.sum())
-    cols = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=total)
-    record = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-    data = (
-        np.ones(total, dtype=np.float32)
-        if values is None
-        else np.fromiter((v for r in values for v in r), dtype=np.float32, count=total)
-    )
-    return coo_matrix((data, (record, cols)), shape=(len(rows), columns)).tocsr()
+    record = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+    data = np.ones(ids.size, dtype=np.float32) if values is None else values.astype(np.float32)
+    return coo_matrix((data, (record, ids)), shape=(lengths.size, columns)).tocsr()
 
 
-def with_bigrams(rows: Sequence[Sequence[int]], unigrams: int) -> tuple[Any, np.ndarray]:
-    """Unigram + adjacent-pair counts; returns the matrix and each bigram column's id pair."""
+def with_bigrams(ids: np.ndarray, lengths: np.ndarray, unigrams: int) -> tuple[Any, np.ndarray]:
+    """Unigram + adjacent-pair counts (pairs never cross records); matrix and each pair's key."""
     from scipy.sparse import hstack
 
-    pair_rows = [
-        np.asarray(r[:-1], dtype=np.int64) * unigrams + np.asarray(r[1:], dtype=np.int64)
-        if len(r) > 1
-        else np.empty(0, dtype=np.int64)
-        for r in rows
-    ]
-    flat = np.concatenate(pair_rows) if pair_rows else np.empty(0, dtype=np.int64)
-    keys, inverse = np.unique(flat, return_inverse=True)
-    split = np.cumsum([len(p) for p in pair_rows])[:-1]
-    pairs = [list(part) for part in np.split(inverse, split)] if rows else []
-    matrix = hstack([count_matrix(rows, unigrams), count_matrix(pairs, keys.size)], format="csr")
+    first = np.ones(ids.size, dtype=bool)
+    ends = np.cumsum(lengths)[lengths > 0]
+    first[ends - 1] = False  # the last id of a record starts no pair
+    starts = np.flatnonzero(first)
+    keys, pair_ids = np.unique(ids[starts] * unigrams + ids[starts + 1], return_inverse=True)
+    pair_lengths = np.maximum(lengths - 1, 0)
+    matrix = hstack(
+        [
+            count_matrix(ids, lengths, unigrams),
+            count_matrix(pair_ids.astype(np.int64), pair_lengths, keys.size),
+        ],
+        format="csr",
+    )
     return matrix, keys
 
 
@@ -94,7 +104,7 @@ def spread_to_ngrams(token_counts: Any, tokens: Sequence[str]) -> Any:
         return token_counts[:, :0]
     rows, cols = np.array(entries, dtype=np.int64).T
     spread = coo_matrix(
-        (np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(len(tokens), len(grams.table))
+        (np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(len(tokens), len(grams))
     ).tocsr()
     return (token_counts @ spread).tocsr()
 
