@@ -61,20 +61,25 @@ class ConceptIndex:
         """Every concept named in a text, longest phrase first at each position."""
         analysed = text if isinstance(text, Analysed) else analyse(text)
         keys, words = analysed.stems, analysed.words
+        longest, abbreviations = self.longest_from, self.abbreviations
+        # Only positions where a phrase or an abbreviation can start need a closer look.
+        candidates = sorted(
+            {i for i, key in enumerate(keys) if key in longest}
+            | {i for i, word in enumerate(words) if word in abbreviations}
+        )
         hits: list[ConceptHit] = []
-        i = 0
-        while i < len(keys):
-            longest = self.longest_from.get(keys[i], 0)
-            length = self._longest_at(keys, i, longest) if longest else 0
-            if length:
-                concept = self.phrases[tuple(keys[i : i + length])]
-                hits.append(ConceptHit(concept, _join(words[i : i + length])))
-                i += length
+        free = 0
+        for i in candidates:
+            if i < free:
                 continue
-            abbreviation = self.abbreviations.get(words[i])
-            if abbreviation:
-                hits.append(ConceptHit(abbreviation, words[i]))
-            i += 1
+            length = self._longest_at(keys, i, longest.get(keys[i], 0))
+            if length:
+                concept = self.phrases[keys[i : i + length]]
+                hits.append(ConceptHit(concept, _join(words[i : i + length])))
+                free = i + length
+            elif words[i] in abbreviations:
+                hits.append(ConceptHit(abbreviations[words[i]], words[i]))
+                free = i + 1
         return hits
 
     def _longest_at(self, keys: tuple[str, ...], start: int, longest: int) -> int:

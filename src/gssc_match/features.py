@@ -29,6 +29,7 @@ from .scoring import Weights
 from .taxonomy import Taxonomy
 from .text import Analysed, analyse
 from .vectors import (
+    CHAR_MAX_DF,
     MAX_DF,
     Ids,
     Rows,
@@ -254,5 +255,7 @@ def _word_block(rows: Rows, names: list[str], tiny: bool) -> tuple[Any, WordColu
 
 def _char_block(rows: Rows, tokens: list[str], tiny: bool) -> Any:
     counts = spread_to_ngrams(count_matrix(*rows.arrays(), len(tokens)), tokens)
-    counts, _ = keep_informative(counts, min_df=1 if tiny else 2, max_df=1.0 if tiny else MAX_DF)
+    counts, _ = keep_informative(
+        counts, min_df=1 if tiny else 2, max_df=1.0 if tiny else CHAR_MAX_DF
+    )
     return tfidf(counts)

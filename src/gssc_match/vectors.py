@@ -14,8 +14,12 @@ from typing import Any
 
 import numpy as np
 
-CHAR_NGRAMS = (3, 5)
-MAX_DF = 0.5  # features in more than half of all records say nothing and cost the most
+# Character 4-grams only: on our judgments and the real-firm set, 3-5-grams, 3-4-grams and
+# 4-grams score the same nDCG@10 (within 0.01), and 4-grams alone have a third of the
+# non-zeros, which is what the ranking product's time and memory grow with.
+CHAR_NGRAMS = (4, 4)
+MAX_DF = 0.5  # words in more than half of all records say nothing and cost the most
+CHAR_MAX_DF = 0.2  # the same for n-grams, which are shared far more often than words
 
 
 class Ids(dict[str, int]):
