@@ -7,6 +7,7 @@ tags that match nothing exactly get one fuzzy chance (rapidfuzz) to absorb typos
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -40,11 +41,13 @@ class ConceptIndex:
                 self._add_phrase(term, concept.id)
             for abbreviation in concept.abbreviations:
                 self.abbreviations.setdefault(abbreviation, concept.id)
-        # The longest phrase starting with each stem: most tokens start none and cost one lookup.
-        self.longest_from: dict[str, int] = {}
+        # The phrase lengths starting with each stem, longest first: most tokens start none
+        # and cost one lookup; the others try only lengths that exist.
+        lengths: dict[str, set[int]] = {}
         for phrase in self.phrases:
             if len(phrase) > 1 or len(phrase[0]) >= _MIN_SINGLE_STEM:
-                self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
+                lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self.lengths_from = {k: sorted(v, reverse=True) for k, v in lengths.items()}
         self._tag_cache: dict[str, list[ConceptHit]] = {}
 
     def _add_phrase(self, term: str, concept_id: str) -> None:
@@ -61,10 +64,10 @@ class ConceptIndex:
         """Every concept named in a text, longest phrase first at each position."""
         analysed = text if isinstance(text, Analysed) else analyse(text)
         keys, words = analysed.stems, analysed.words
-        longest, abbreviations = self.longest_from, self.abbreviations
+        lengths_from, abbreviations = self.lengths_from, self.abbreviations
         # Only positions where a phrase or an abbreviation can start need a closer look.
         candidates = sorted(
-            {i for i, key in enumerate(keys) if key in longest}
+            {i for i, key in enumerate(keys) if key in lengths_from}
             | {i for i, word in enumerate(words) if word in abbreviations}
         )
         hits: list[ConceptHit] = []
@@ -72,7 +75,7 @@ class ConceptIndex:
         for i in candidates:
             if i < free:
                 continue
-            length = self._longest_at(keys, i, longest.get(keys[i], 0))
+            length = self._longest_at(keys, i, lengths_from.get(keys[i], ()))
             if length:
                 concept = self.phrases[keys[i : i + length]]
                 hits.append(ConceptHit(concept, _join(words[i : i + length])))
@@ -82,10 +85,9 @@ class ConceptIndex:
                 free = i + 1
         return hits
 
-    def _longest_at(self, keys: tuple[str, ...], start: int, longest: int) -> int:
-        for length in range(min(longest, len(keys) - start), 0, -1):
-            key = keys[start : start + length]
-            if key in self.phrases and (length > 1 or len(key[0]) >= _MIN_SINGLE_STEM):
+    def _longest_at(self, keys: tuple[str, ...], start: int, lengths: Sequence[int]) -> int:
+        for length in lengths:
+            if keys[start : start + length] in self.phrases:
                 return length
         return 0
 
@@ -116,6 +118,8 @@ class ConceptIndex:
 
 def _join(words: tuple[str, ...]) -> str:
     """Words as written; a word split into several tokens (`PM2.5`) is shown once."""
+    if len(words) == 1:
+        return words[0]
     shown: list[str] = []
     for word in words:
         if not shown or shown[-1] != word:
