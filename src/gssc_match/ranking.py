@@ -15,7 +15,6 @@ from .scoring import Breakdown, Part, Weights, breakdown
 from .text import fold
 
 CHUNK = 256  # needs scored at once: bounds the dense block to CHUNK x number of SMEs
-_MARGIN = 5  # extra candidates re-scored exactly, so float noise cannot reorder a tie
 
 
 @dataclass(frozen=True)
@@ -185,17 +184,17 @@ class Matcher:
         need = self.needs[need_index]
         language, market = self.fit_vectors(need.country)
         parts = self.weights.parts
-        total = relevance + parts.language * language + parts.market * market
-        total = np.where(mask, total, -np.inf)
-        best = float(np.max(np.where(mask, relevance, -np.inf), initial=0.0))
+        # Rounded so that float noise in the sparse product cannot split a tie; equal
+        # totals then go to the lower index, which is the lower id.
+        total = np.round(relevance + parts.language * language + parts.market * market, 6)
+        best = float(np.max(relevance if mask.all() else relevance[mask], initial=0.0))
         if best < self.weights.no_match_threshold:
             return Shortlist(need, (), True, best)
-        candidates = top_k(total, selection.top + _MARGIN)
-        matches = sorted(
-            (self.explain(need_index, int(j)) for j in candidates if mask[j]),
-            key=lambda m: (-round(m.score, 6), m.sme.id),
-        )
-        kept = [m for m in matches[: selection.top] if m.score >= selection.min_score]
+        if not mask.all():
+            total = np.where(mask, total, -np.inf)
+        candidates = [int(j) for j in top_k(total, selection.top) if mask[j]]
+        matches = [self.explain(need_index, j) for j in candidates]
+        kept = [m for m in matches if m.score >= selection.min_score]
         ranked = tuple(_with_rank(m, r) for r, m in enumerate(kept, start=1))
         return Shortlist(need, ranked, False, best)
 
@@ -208,13 +207,9 @@ class Matcher:
         if not chosen:
             return []
         relevance = self.space.relevance_for_sme(chosen, sme_index)
-        total = relevance + self._fit_points(chosen, sme_index)
-        candidates = top_k(total, selection.top + _MARGIN)
-        matches = sorted(
-            (self.explain(chosen[int(i)], sme_index) for i in candidates),
-            key=lambda m: (-round(m.score, 6), m.need.id),
-        )
-        kept = [m for m in matches[: selection.top] if m.score >= selection.min_score]
+        total = np.round(relevance + self._fit_points(chosen, sme_index), 6)
+        matches = [self.explain(chosen[int(i)], sme_index) for i in top_k(total, selection.top)]
+        kept = [m for m in matches if m.score >= selection.min_score]
         return [_with_rank(m, r) for r, m in enumerate(kept, start=1)]
 
     def _fit_points(self, need_indices: Sequence[int], sme_index: int) -> np.ndarray:
