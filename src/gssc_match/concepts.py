@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -36,6 +37,8 @@ class ConceptIndex:
         self.abbreviations: dict[str, str] = {}
         self.choices: list[str] = []
         self.choice_concepts: list[str] = []
+        self.choice_terms: list[str] = []  # as written in the taxonomy, for suggestions
+        self._seen: set[str] = set()
         for concept in taxonomy.concepts.values():
             for _lang, term in concept.synonyms.all_terms():
                 self._add_phrase(term, concept.id)
@@ -56,8 +59,10 @@ class ConceptIndex:
             return
         self.phrases.setdefault(key, concept_id)
         folded = fold(term)
-        if folded not in self.choices:
+        if folded not in self._seen:
+            self._seen.add(folded)
             self.choices.append(folded)
+            self.choice_terms.append(term)
             self.choice_concepts.append(concept_id)
 
     def find(self, text: str | Analysed) -> list[ConceptHit]:
@@ -96,24 +101,28 @@ class ConceptIndex:
         if tag not in self._tag_cache:  # tags repeat across a catalogue; match each once
             hits = self.find(tag)
             if not hits:
-                found = self._closest(tag, _TAG_CUTOFF)
-                hits = [ConceptHit(found[0], tag)] if found else []
+                found = self._closest(tag)
+                hits = [ConceptHit(found[0], tag)] if found and found[2] >= _TAG_CUTOFF else []
             self._tag_cache[tag] = hits
         return self._tag_cache[tag]
 
     def suggest(self, tag: str) -> str | None:
         """The synonym a tag that matched nothing was probably meant to be."""
-        found = self._closest(tag, _SUGGEST_CUTOFF)
+        found = self._closest(tag)
         return found[1] if found else None
 
-    def _closest(self, tag: str, cutoff: float) -> tuple[str, str] | None:
+    @lru_cache(maxsize=4096)  # noqa: B019 - one index per taxonomy; asked twice per odd tag
+    def _closest(self, tag: str) -> tuple[str, str, float] | None:
+        """The nearest synonym (concept, term as written, similarity), if near enough."""
         folded = fold(tag)
         if len(folded) < 4 or not self.choices:
             return None
-        best = process.extractOne(folded, self.choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        best = process.extractOne(
+            folded, self.choices, scorer=fuzz.ratio, score_cutoff=_SUGGEST_CUTOFF
+        )
         if best is None:
             return None
-        return self.choice_concepts[best[2]], best[0]
+        return self.choice_concepts[best[2]], self.choice_terms[best[2]], float(best[1])
 
 
 def _join(words: tuple[str, ...]) -> str:
