@@ -118,7 +118,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue | None, Checked]:
     taxonomy, problems = load_taxonomy(taxonomy_path(root))
     if taxonomy is None:
         return None, Checked(problems=problems)
-    checked = check_files(catalogue_files(root), taxonomy)
+    checked = check_files(catalogue_files(root), taxonomy, tag_warnings=False)
     checked.problems[:0] = problems
     smes = tuple(sme for _, (sme, _) in sorted(checked.smes.items()))
     needs = tuple(need for _, (need, _) in sorted(checked.needs.items()))
@@ -158,14 +158,17 @@ def _is_yaml_candidate(path: Path, top: Path) -> bool:
     return path.suffix in YAML_SUFFIXES and not hidden
 
 
-def check_files(paths: Sequence[Path], taxonomy: Taxonomy | None) -> Checked:
+def check_files(
+    paths: Sequence[Path], taxonomy: Taxonomy | None, *, tag_warnings: bool = True
+) -> Checked:
     """Validate files one by one, then across files; every problem of every file.
 
     Without a valid taxonomy, records are still checked against their schema, so that a
     broken taxonomy does not hide the problems of every other file.
     """
     checked = Checked(files=list(paths))
-    index = taxonomy.concept_index if taxonomy else None
+    # Tag suggestions are for people fixing files; ranking does not need them.
+    index = taxonomy.concept_index if taxonomy and tag_warnings else None
     with gc_paused():
         for path in paths:
             _check_file(path, taxonomy, index, checked)

@@ -210,7 +210,7 @@ def rank(
 
         from .display import render
 
-        render(result, Console(), explain=explain)
+        render(result, Console(highlight=False), explain=explain)
 
 
 def _run_rank(

@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from .taxonomy import Taxonomy
-from .text import Analysed, analyse, fold, stem, surface_tokens
+from .text import Analysed, analyse, fold
 
 _MIN_SINGLE_STEM = 4  # a one-word synonym shorter than this is too ambiguous in running text
 _TAG_CUTOFF = 88.0
@@ -39,6 +39,7 @@ class ConceptIndex:
         self.choice_concepts: list[str] = []
         self.choice_terms: list[str] = []  # as written in the taxonomy, for suggestions
         self._seen: set[str] = set()
+        self._by_length: dict[int, list[int]] = {}
         for concept in taxonomy.concepts.values():
             for _lang, term in concept.synonyms.all_terms():
                 self._add_phrase(term, concept.id)
@@ -54,13 +55,14 @@ class ConceptIndex:
         self._tag_cache: dict[str, list[ConceptHit]] = {}
 
     def _add_phrase(self, term: str, concept_id: str) -> None:
-        key = tuple(stem(token) for _, token in surface_tokens(term))
+        key = analyse(term).stems
         if not key:
             return
         self.phrases.setdefault(key, concept_id)
         folded = fold(term)
         if folded not in self._seen:
             self._seen.add(folded)
+            self._by_length.setdefault(len(folded), []).append(len(self.choices))
             self.choices.append(folded)
             self.choice_terms.append(term)
             self.choice_concepts.append(concept_id)
@@ -115,14 +117,23 @@ class ConceptIndex:
     def _closest(self, tag: str) -> tuple[str, str, float] | None:
         """The nearest synonym (concept, term as written, similarity), if near enough."""
         folded = fold(tag)
-        if len(folded) < 4 or not self.choices:
+        if len(folded) < 4:
             return None
+        # A ratio of at least c% needs lengths within a factor c / (200 - c) of each other,
+        # so only synonyms of a compatible length are compared.
+        factor = _SUGGEST_CUTOFF / (200.0 - _SUGGEST_CUTOFF)
+        low, high = int(len(folded) * factor), int(len(folded) / factor) + 1
+        candidates = [i for n in range(low, high + 1) for i in self._by_length.get(n, ())]
         best = process.extractOne(
-            folded, self.choices, scorer=fuzz.ratio, score_cutoff=_SUGGEST_CUTOFF
+            folded,
+            [self.choices[i] for i in candidates],
+            scorer=fuzz.ratio,
+            score_cutoff=_SUGGEST_CUTOFF,
         )
         if best is None:
             return None
-        return self.choice_concepts[best[2]], self.choice_terms[best[2]], float(best[1])
+        index = candidates[best[2]]
+        return self.choice_concepts[index], self.choice_terms[index], float(best[1])
 
 
 def _join(words: tuple[str, ...]) -> str:

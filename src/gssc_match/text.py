@@ -32,12 +32,23 @@ STOPWORDS = frozenset(
 )
 
 
+class _FoldTable(dict[int, str]):
+    """Per-character folding for str.translate, filled the first time a character is seen."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(code).translate(_EXTRA_FOLDS))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """NFKC, case-fold and strip accents: `Água` and `agua`, `nước` and `nuoc` compare equal."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_EXTRA_FOLDS)
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD_TABLE)
 
 
 @lru_cache(maxsize=262144)

@@ -130,12 +130,21 @@ def tfidf(counts: Any) -> Any:
     return weighted.astype(np.float32)
 
 
+def normalise_rows(matrix: Any, scale: float = 1.0) -> Any:
+    """Rows scaled to L2 norm `scale` (empty rows stay empty)."""
+    from scipy.sparse import diags
+
+    squares = np.asarray(matrix.multiply(matrix).sum(axis=1), dtype=np.float64).ravel()
+    norms = np.sqrt(squares)
+    factors = np.divide(scale, norms, out=np.zeros_like(norms), where=norms > 0)
+    return (diags(factors.astype(np.float32)) @ matrix).tocsr()
+
+
 def stack(blocks: Sequence[Any], shares: Sequence[float]) -> Any:
     """Normalise each block's rows and scale by sqrt(share): dots become share-weighted sums."""
     from scipy.sparse import hstack
-    from sklearn.preprocessing import normalize
 
-    scaled = [normalize(b) * math.sqrt(s) for b, s in zip(blocks, shares, strict=True)]
+    scaled = [normalise_rows(b, math.sqrt(s)) for b, s in zip(blocks, shares, strict=True)]
     return hstack(scaled, format="csr", dtype=np.float32)
 
 
