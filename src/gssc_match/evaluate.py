@@ -15,13 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from .catalogue import Catalogue
-from .errors import CatalogueError, UsageError
+from .errors import UsageError
 from .features import full_text, need_fields, sme_fields
 from .models import JudgmentsFile, Need
 from .ranking import Matcher, top_k
-from .schema import parse_record
+from .schema import load_record
 from .scoring import Weights
-from .yamlsafe import load_file
 
 DEPTH = 10
 Ranker = Callable[[Sequence[int]], list[list[str]]]
@@ -65,12 +64,7 @@ class Evaluation:
 
 def load_judgments(path: Path) -> dict[str, dict[str, int]]:
     """need id -> {sme id: grade}; raises CatalogueError with located problems if invalid."""
-    document, problems = load_file(path, str(path))
-    if document is None:
-        raise CatalogueError(problems, "the judgments file")
-    parsed, problems = parse_record(document, JudgmentsFile)
-    if parsed is None:
-        raise CatalogueError(problems, "the judgments file")
+    parsed = load_record(path, JudgmentsFile, "the judgments file")
     return {need_id: dict(j.grades) for need_id, j in parsed.root.items()}
 
 

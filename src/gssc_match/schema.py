@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from rapidfuzz import process
 
+from .errors import CatalogueError
 from .problems import Problem, error, printable
-from .yamlsafe import Document, Key
+from .yamlsafe import Document, Key, load_file
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -121,6 +123,18 @@ def _reason(detail: ErrorDetails) -> str:
             bound.get("ge", bound.get("le"))
         )
     return printable(detail["msg"].removeprefix("Value error, "), limit=160)
+
+
+def load_record(path: Path, model: type[ModelT], what: str) -> ModelT:
+    """Read one file as one record; raise CatalogueError with every located problem if invalid.
+
+    For the tool's own inputs (weights, judgments), where a bad file stops the command.
+    """
+    document, problems = load_file(path, str(path))
+    record, schema_problems = parse_record(document, model) if document else (None, [])
+    if record is None:
+        raise CatalogueError(problems + schema_problems, what)
+    return record
 
 
 def json_schema(model: type[BaseModel]) -> str:

@@ -14,10 +14,8 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
-from .errors import CatalogueError
 from .models import Record
-from .schema import parse_record
-from .yamlsafe import load_file
+from .schema import load_record
 
 WEIGHTS_ENV = "GSSC_MATCH_WEIGHTS"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.yaml")
@@ -90,13 +88,7 @@ def load_weights(path: Path | None = None) -> Weights:
     """Weights from `path`, else $GSSC_MATCH_WEIGHTS, else the documented defaults."""
     env = os.environ.get(WEIGHTS_ENV)
     chosen = path or (Path(env) if env else DEFAULT_WEIGHTS)
-    document, problems = load_file(chosen, str(chosen))
-    if document is None:
-        raise CatalogueError(problems, "the weights file")
-    weights, problems = parse_record(document, Weights)
-    if weights is None:
-        raise CatalogueError(problems, "the weights file")
-    return weights
+    return load_record(chosen, Weights, "the weights file")
 
 
 @dataclass(frozen=True)
