@@ -386,7 +386,7 @@ for args in json.loads(sys.argv[1]):
         main()
     except SystemExit as exit:
         codes.append(exit.code)
-heavy = sorted(m for m in ("sklearn", "scipy", "bm25s", "openpyxl") if m in sys.modules)
+heavy = sorted(m for m in ("sklearn", "scipy", "numpy", "bm25s", "openpyxl") if m in sys.modules)
 print(json.dumps({"codes": codes, "heavy": heavy}), file=sys.stderr)
 """
 

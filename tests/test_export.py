@@ -22,9 +22,9 @@ from gssc_match.cli import app
 from gssc_match.export import ExportFormat, ExportRequest, export, format_for
 from gssc_match.formats import FORMULA_START, neutralise
 from gssc_match.models import Sme
-from gssc_match.ranking import Selection
 from gssc_match.rows import COLUMNS, NUMBER_COLUMNS
 from gssc_match.scoring import load_weights
+from gssc_match.selection import Selection
 
 Rows = list[dict[str, Any]]
 INJECTION = '=HYPERLINK("http://x","y")'

@@ -19,9 +19,10 @@ from gssc_match.catalogue import Catalogue
 from gssc_match.errors import UnknownRecordError, UsageError
 from gssc_match.formats import to_json
 from gssc_match.models import Need, Sme
-from gssc_match.ranking import Match, Matcher, Selection, top_k
+from gssc_match.ranking import Match, Matcher, top_k
 from gssc_match.rows import PART_COLUMNS, Row
 from gssc_match.scoring import Part, Weights, load_weights
+from gssc_match.selection import Selection
 
 EPS = 1e-6
 ROUNDING = 5e-4  # rows round the score and each part to 4 decimals separately

@@ -14,7 +14,7 @@ _EXPORTS = {
     "open_catalogue": "api",
     "rank": "api",
     "Result": "api",
-    "Selection": "ranking",
+    "Selection": "selection",
     "Matcher": "ranking",
     "load_weights": "scoring",
     "validate": "validate",

@@ -11,8 +11,8 @@ from typing import Any
 
 from . import __version__
 from .catalogue import Catalogue
-from .ranking import Selection
 from .scoring import Weights
+from .selection import Selection
 
 
 def fingerprint(catalogue: Catalogue) -> str:

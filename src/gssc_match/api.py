@@ -9,9 +9,10 @@ from typing import TypeVar
 
 from .catalogue import Catalogue, data_dir, load_catalogue
 from .errors import CatalogueError
-from .ranking import Match, Matcher, Selection, Shortlist
+from .ranking import Match, Matcher, Shortlist
 from .rows import Row, rows_for_matches, rows_for_shortlists
 from .scoring import Weights, load_weights
+from .selection import Selection
 
 
 def open_catalogue(data: Path | None = None) -> Catalogue:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -18,8 +19,10 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .errors import CatalogueError, GsscMatchError
+from .export import ExportFormat
 from .report import ProblemFormat, render_problems
 from .schema import json_schema
+from .selection import Selection
 from .validate import validate as run_validate
 
 if TYPE_CHECKING:
@@ -124,7 +127,7 @@ def _progress_bar(items: Iterable[T], total: int) -> Iterator[T]:
         return
     from rich.progress import track
 
-    yield from track(items, total=total, description="ranking", transient=True, console=None)
+    yield from track(items, total=total, description="ranking", transient=True)
 
 
 def _fail(exc: GsscMatchError) -> NoReturn:
@@ -141,15 +144,6 @@ def main() -> None:
         app()
     except GsscMatchError as exc:
         _fail(exc)
-
-
-class ExportFormatOption(StrEnum):
-    """File formats of `export` (mirrors gssc_match.export.ExportFormat, kept light to import)."""
-
-    CSV = "csv"
-    XLSX = "xlsx"
-    JSON = "json"
-    MD = "md"
 
 
 class RankFormat(StrEnum):
@@ -200,7 +194,8 @@ def rank(
     """Rank SMEs for city needs (or, with --sme, needs for one SME), with reasons."""
     from .formats import to_csv, to_json
 
-    result, about, _ = _run_rank(country, need, city, cluster, top, min_score, sme, weights, data)
+    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
+    result, about, _ = _run_rank(selection, weights, data)
     if fmt is RankFormat.JSON:
         sys.stdout.write(to_json(result.rows, about))
     elif fmt is RankFormat.CSV:
@@ -214,27 +209,23 @@ def rank(
 
 
 def _run_rank(
-    country: str | None,
-    need: list[str] | None,
-    city: str | None,
-    cluster: str | None,
-    top: int,
-    min_score: float,
-    sme: str | None,
-    weights_file: Path | None,
-    data: Path | None,
+    selection: Selection, weights_file: Path | None, data: Path | None
 ) -> tuple[Result, dict[str, object], tuple[Path, ...]]:
-    """Load, select and rank; also returns the provenance and every input file used."""
+    """Load, select and rank; also returns the provenance and every input file used.
+
+    `selection.country` is the country as the user wrote it; it is resolved here.
+    """
     from .about import about_run
     from .api import open_catalogue
     from .api import rank as run_rank
-    from .ranking import Selection
     from .scoring import DEFAULT_WEIGHTS, load_weights
 
     weights = load_weights(weights_file)
     catalogue = open_catalogue(data)
-    country_id = catalogue.taxonomy.resolve_country(country).id if country else None
-    selection = Selection(country_id, tuple(need or ()), city, cluster, sme, top, min_score)
+    if selection.country:
+        selection = replace(
+            selection, country=catalogue.taxonomy.resolve_country(selection.country).id
+        )
     result = run_rank(catalogue, selection, weights, _progress_bar)
     inputs = (*catalogue.files, weights_file or DEFAULT_WEIGHTS)
     return result, about_run(catalogue, weights, selection), inputs
@@ -298,7 +289,7 @@ def export(
     min_score: MinScoreOption = 0.0,
     sme: SmeOption = None,
     fmt: Annotated[
-        ExportFormatOption | None, typer.Option("--format", help="Override the file suffix.")
+        ExportFormat | None, typer.Option("--format", help="Override the file suffix.")
     ] = None,
     delimiter: Annotated[
         str, typer.Option("--delimiter", help="CSV delimiter; ';' for Excel in ES, IT, PL, FR, DE.")
@@ -309,17 +300,16 @@ def export(
 ) -> None:
     """Write the same rows as `rank` to CSV, XLSX, JSON or Markdown, safely."""
     from .about import generated_date
-    from .export import ExportFormat, ExportRequest, format_for
+    from .export import ExportRequest, format_for
     from .export import export as run_export
 
     if len(delimiter) != 1 or delimiter in '"\r\n':
         raise typer.BadParameter(
             "must be one character, such as ',' or ';'", param_hint="--delimiter"
         )
-    chosen = format_for(out, ExportFormat(fmt.value) if fmt else None)
-    result, about, inputs = _run_rank(
-        country, need, city, cluster, top, min_score, sme, weights, data
-    )
+    chosen = format_for(out, fmt)
+    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
+    result, about, inputs = _run_rank(selection, weights, data)
     about["generated"] = generated_date()
     run_export(result.rows, about, ExportRequest(out, chosen, force, delimiter, inputs))
     typer.echo(f"wrote {len(result.rows)} rows to {out}", err=True)

@@ -12,22 +12,10 @@ from .errors import UnknownRecordError, UsageError
 from .features import Space, need_fields, sme_fields
 from .models import Need, Sme
 from .scoring import Breakdown, Part, Weights, breakdown
+from .selection import Selection
 from .text import fold
 
 CHUNK = 256  # needs scored at once: bounds the dense block to CHUNK x number of SMEs
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which needs (or which SME) to rank, and how many matches to keep."""
-
-    country: str | None = None
-    need_ids: tuple[str, ...] = ()
-    city: str | None = None
-    cluster: str | None = None
-    sme_id: str | None = None
-    top: int = 5
-    min_score: float = 0.0
 
 
 @dataclass(frozen=True)

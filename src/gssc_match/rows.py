@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING
 
-from .ranking import Match, Shortlist
 from .scoring import Part
+
+if TYPE_CHECKING:  # type-only: formats and the CLI must not pay for numpy
+    from .ranking import Match, Shortlist
 
 DECIMALS = 4
 
