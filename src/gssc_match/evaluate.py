@@ -21,6 +21,7 @@ from .models import JudgmentsFile, Need
 from .ranking import Matcher, top_k
 from .schema import load_record
 from .scoring import Weights
+from .selection import Selection
 
 DEPTH = 10
 Ranker = Callable[[Sequence[int]], list[list[str]]]
@@ -162,15 +163,11 @@ def _metrics(
 
 def _matcher_ranker(matcher: Matcher) -> Ranker:
     def rank(indices: Sequence[int]) -> list[list[str]]:
-        results = []
-        for need_index in indices:
-            need = matcher.needs[need_index]
-            language, market = matcher.fit_vectors(need.country)
-            parts = matcher.weights.parts
-            relevance = matcher.relevance_block([need_index])[0]
-            total = relevance + parts.language * language + parts.market * market
-            results.append([matcher.smes[j].id for j in top_k(total, DEPTH)])
-        return results
+        block = matcher.relevance_block(indices) if indices else np.empty((0, 0))
+        return [
+            [matcher.smes[j].id for j in top_k(matcher.totals(i, row), DEPTH)]
+            for i, row in zip(indices, block, strict=True)
+        ]
 
     return rank
 
@@ -178,16 +175,13 @@ def _matcher_ranker(matcher: Matcher) -> Ranker:
 def _no_match(
     matcher: Matcher, indices: list[int], judgments: dict[str, dict[str, int]]
 ) -> NoMatchScores:
-    empty = [i for i in indices if not judgments[matcher.needs[i].id]]
-    full = [i for i in indices if judgments[matcher.needs[i].id]]
-    threshold = matcher.weights.no_match_threshold
-    best = {i: float(matcher.relevance_block([i])[0].max(initial=0.0)) for i in indices}
-    return NoMatchScores(
-        sum(best[i] < threshold for i in empty),
-        len(empty),
-        sum(best[i] < threshold for i in full),
-        len(full),
-    )
+    """Run the real shortlist code and compare its flag with the judgments."""
+    ids = tuple(matcher.needs[i].id for i in indices)
+    shortlists = matcher.shortlists(Selection(need_ids=ids)) if ids else iter(())
+    flagged = {s.need.id for s in shortlists if s.no_good_match}
+    empty = {need_id for need_id in ids if not judgments[need_id]}
+    full = set(ids) - empty
+    return NoMatchScores(len(empty & flagged), len(empty), len(full & flagged), len(full))
 
 
 def _texts(catalogue: Catalogue) -> tuple[list[str], list[str]]:

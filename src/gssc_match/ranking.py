@@ -74,6 +74,7 @@ class Matcher:
         self._need_index = {n.id: i for i, n in enumerate(self.needs)}
         self._sme_index = {s.id: i for i, s in enumerate(self.smes)}
         self._fits: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._fit_points_by_country: dict[str, np.ndarray] = {}
 
     # -- selection ---------------------------------------------------------------------
 
@@ -118,9 +119,28 @@ class Matcher:
         market = np.array([iso in s.markets for s in self.smes], float)
         return language, market
 
+    def fit_points(self, country_id: str) -> np.ndarray:
+        """Each SME's weighted language + market points for a target country (computed once)."""
+        if country_id not in self._fit_points_by_country:
+            language, market = self.fit_vectors(country_id)
+            parts = self.weights.parts
+            self._fit_points_by_country[country_id] = (
+                parts.language * language + parts.market * market
+            )
+        return self._fit_points_by_country[country_id]
+
     def relevance_block(self, need_indices: Sequence[int]) -> np.ndarray:
         """Weighted text + concept relevance of some needs against every SME (dense block)."""
         return self.space.relevance_block(need_indices)
+
+    def totals(self, need_index: int, relevance: np.ndarray) -> np.ndarray:
+        """Every SME's total score for a need, from its relevance row.
+
+        Rounded so that float noise in the sparse product cannot split a tie; equal totals
+        then go to the lower index, which is the lower id.
+        """
+        total: np.ndarray = np.round(relevance + self.fit_points(self.needs[need_index].country), 6)
+        return total
 
     def explain(self, need_index: int, sme_index: int, rank: int = 0) -> Match:
         """The full breakdown and evidence for one pair."""
@@ -170,11 +190,7 @@ class Matcher:
         self, need_index: int, relevance: np.ndarray, mask: np.ndarray, selection: Selection
     ) -> Shortlist:
         need = self.needs[need_index]
-        language, market = self.fit_vectors(need.country)
-        parts = self.weights.parts
-        # Rounded so that float noise in the sparse product cannot split a tie; equal
-        # totals then go to the lower index, which is the lower id.
-        total = np.round(relevance + parts.language * language + parts.market * market, 6)
+        total = self.totals(need_index, relevance)
         best = float(np.max(relevance if mask.all() else relevance[mask], initial=0.0))
         if best < self.weights.no_match_threshold:
             return Shortlist(need, (), True, best)
@@ -195,21 +211,11 @@ class Matcher:
         if not chosen:
             return []
         relevance = self.space.relevance_for_sme(chosen, sme_index)
-        total = np.round(relevance + self._fit_points(chosen, sme_index), 6)
+        fit = [self.fit_points(self.needs[i].country)[sme_index] for i in chosen]
+        total = np.round(relevance + np.array(fit, dtype=np.float64), 6)
         matches = [self.explain(chosen[int(i)], sme_index) for i in top_k(total, selection.top)]
         kept = [m for m in matches if m.score >= selection.min_score]
         return [_with_rank(m, r) for r, m in enumerate(kept, start=1)]
-
-    def _fit_points(self, need_indices: Sequence[int], sme_index: int) -> np.ndarray:
-        """One SME's language and market points for each need (they depend on its country)."""
-        parts = self.weights.parts
-        by_country: dict[str, float] = {}
-        for country in {self.needs[i].country for i in need_indices}:
-            language, market = self.fit_vectors(country)
-            by_country[country] = (
-                parts.language * language[sme_index] + parts.market * market[sme_index]
-            )
-        return np.array([by_country[self.needs[i].country] for i in need_indices], dtype=np.float64)
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
