@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from .taxonomy import Taxonomy
 from .text import Analysed, analyse, fold
@@ -109,9 +110,17 @@ class ConceptIndex:
         return self._tag_cache[tag]
 
     def suggest(self, tag: str) -> str | None:
-        """The synonym a tag that matched nothing was probably meant to be."""
+        """The synonym a tag that matched nothing was probably meant to be.
+
+        Only a near-typo counts (a few edits apart): a different term that merely looks
+        alike (`online monitoring`, `noise monitoring`) is a free keyword, not a mistake.
+        """
         found = self._closest(tag)
-        return found[1] if found else None
+        if found is None:
+            return None
+        folded = fold(tag)
+        edits = Levenshtein.distance(folded, fold(found[1]))
+        return found[1] if edits <= max(2, len(folded) // 6) else None
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one index per taxonomy; asked twice per odd tag
     def _closest(self, tag: str) -> tuple[str, str, float] | None:
