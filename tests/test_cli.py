@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 from gssc_match.cli import app
 from gssc_match.models import Need, Sme
 from gssc_match.rows import COLUMNS, NUMBER_COLUMNS
+from gssc_match.scoring import DEFAULT_WEIGHTS as WEIGHTS_FILE
 
 COMMANDS = ("validate", "schema", "rank", "export", "evaluate")
 VIETNAM_NEEDS = {"vn-hue-canh-bao-lu", "vn-hoi-an-lantern-crafts"}
@@ -206,8 +207,31 @@ def test_top(mini_path: Path, top: int) -> None:
     per_need: dict[str, int] = {}
     for row in rows:
         per_need[row["need_id"]] = per_need.get(row["need_id"], 0) + 1
-    assert max(per_need.values()) == top
+    assert 1 <= max(per_need.values()) <= top
     assert all(r["rank"] is None or r["rank"] <= top for r in rows)
+
+
+def test_top_is_filled_when_nothing_is_filtered(mini_path: Path, tmp_path: Path) -> None:
+    """With the threshold at 0 every SME is a candidate, so --top N gives N rows per need."""
+    weights = WEIGHTS_FILE.read_text(encoding="utf-8").replace(
+        "no_match_threshold: 0.10", "no_match_threshold: 0.0"
+    )
+    (tmp_path / "w.yaml").write_text(weights, encoding="utf-8")
+    rows = json_rows(
+        rank(mini_path, "--top", "4", "--weights", str(tmp_path / "w.yaml"), "--format", "json")
+    )
+    per_need: dict[str, int] = {}
+    for row in rows:
+        per_need[row["need_id"]] = per_need.get(row["need_id"], 0) + 1
+    assert set(per_need.values()) == {4}
+
+
+def test_weak_candidates_are_not_padding(mini_path: Path) -> None:
+    """A candidate below the relevance threshold never appears, whatever its fit points."""
+    rows = json_rows(rank(mini_path, "--top", "9", "--format", "json"))
+    for row in rows:
+        if row["sme_id"] is not None:
+            assert row["text"] + row["concept"] >= 0.10 - 1e-3
 
 
 def test_min_score(mini_path: Path) -> None:

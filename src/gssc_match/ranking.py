@@ -194,9 +194,11 @@ class Matcher:
         best = float(np.max(relevance if mask.all() else relevance[mask], initial=0.0))
         if best < self.weights.no_match_threshold:
             return Shortlist(need, (), True, best)
-        if not mask.all():
-            total = np.where(mask, total, -np.inf)
-        candidates = [int(j) for j in top_k(total, selection.top) if mask[j]]
+        # A candidate that only language and market lift is padding, not a match.
+        threshold = self.weights.no_match_threshold
+        relevant = mask & (relevance >= threshold)
+        total = np.where(relevant, total, -np.inf)
+        candidates = [int(j) for j in top_k(total, selection.top) if relevant[j]]
         matches = [self.explain(need_index, j) for j in candidates]
         kept = [m for m in matches if m.score >= selection.min_score]
         ranked = tuple(_with_rank(m, r) for r, m in enumerate(kept, start=1))
@@ -213,7 +215,10 @@ class Matcher:
         relevance = self.space.relevance_for_sme(chosen, sme_index)
         fit = [self.fit_points(self.needs[i].country)[sme_index] for i in chosen]
         total = np.round(relevance + np.array(fit, dtype=np.float64), 6)
-        matches = [self.explain(chosen[int(i)], sme_index) for i in top_k(total, selection.top)]
+        relevant = relevance >= self.weights.no_match_threshold
+        total = np.where(relevant, total, -np.inf)
+        best = [int(i) for i in top_k(total, selection.top) if relevant[i]]
+        matches = [self.explain(chosen[i], sme_index) for i in best]
         kept = [m for m in matches if m.score >= selection.min_score]
         return [_with_rank(m, r) for r, m in enumerate(kept, start=1)]
 
