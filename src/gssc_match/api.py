@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from .catalogue import Catalogue, data_dir, load_catalogue
 from .errors import CatalogueError
+from .progress import Progress, silent
 from .ranking import Match, Matcher, Shortlist
 from .rows import Row, rows_for_matches, rows_for_shortlists
 from .scoring import Weights, load_weights
 from .selection import Selection
 
 
-def open_catalogue(data: Path | None = None) -> Catalogue:
+def open_catalogue(data: Path | None = None, progress: Progress = silent) -> Catalogue:
     """Load a catalogue; raises CatalogueError listing every error if any file is invalid."""
-    catalogue, checked = load_catalogue(data_dir(data))
+    catalogue, checked = load_catalogue(data_dir(data), progress)
     if catalogue is None or checked.errors:
         raise CatalogueError(checked.errors or checked.problems)
     return catalogue
@@ -33,19 +32,11 @@ class Result:
     rows: tuple[Row, ...]
 
 
-T = TypeVar("T")
-Progress = Callable[[Iterable[T], int], Iterator[T]]
-
-
-def _silent(items: Iterable[T], total: int) -> Iterator[T]:
-    return iter(items)
-
-
 def rank(
     catalogue: Catalogue,
     selection: Selection | None = None,
     weights: Weights | None = None,
-    progress: Progress[Shortlist] = _silent,
+    progress: Progress = silent,
 ) -> Result:
     """Rank SMEs for the selected needs, or needs for `selection.sme_id`.
 
@@ -58,5 +49,5 @@ def rank(
         matches = tuple(matcher.for_sme(selection.sme_id, selection))
         return Result(weights, (), matches, tuple(rows_for_matches(matches)))
     total = len(matcher.select_needs(selection))
-    shortlists = tuple(progress(matcher.shortlists(selection), total))
+    shortlists = tuple(progress(matcher.shortlists(selection), total, "ranking"))
     return Result(weights, shortlists, (), tuple(rows_for_shortlists(shortlists)))

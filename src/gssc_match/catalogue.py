@@ -16,6 +16,7 @@ from .errors import UsageError
 from .memory import gc_paused
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .problems import Level, Problem, error, printable, warning
+from .progress import Progress, silent
 from .schema import parse_record
 from .taxonomy import Taxonomy
 from .yamlsafe import Document, load_file
@@ -113,12 +114,12 @@ def _taxonomy_duplicates(model: TaxonomyFile, document: Document) -> list[Proble
     return problems
 
 
-def load_catalogue(root: Path) -> tuple[Catalogue | None, Checked]:
+def load_catalogue(root: Path, progress: Progress = silent) -> tuple[Catalogue | None, Checked]:
     """Load every record under a catalogue folder; the catalogue is None if the taxonomy fails."""
     taxonomy, problems = load_taxonomy(taxonomy_path(root))
     if taxonomy is None:
         return None, Checked(problems=problems)
-    checked = check_files(catalogue_files(root), taxonomy, tag_warnings=False)
+    checked = check_files(catalogue_files(root), taxonomy, tag_warnings=False, progress=progress)
     checked.problems[:0] = problems
     smes = tuple(sme for _, (sme, _) in sorted(checked.smes.items()))
     needs = tuple(need for _, (need, _) in sorted(checked.needs.items()))
@@ -159,7 +160,11 @@ def _is_yaml_candidate(path: Path, top: Path) -> bool:
 
 
 def check_files(
-    paths: Sequence[Path], taxonomy: Taxonomy | None, *, tag_warnings: bool = True
+    paths: Sequence[Path],
+    taxonomy: Taxonomy | None,
+    *,
+    tag_warnings: bool = True,
+    progress: Progress = silent,
 ) -> Checked:
     """Validate files one by one, then across files; every problem of every file.
 
@@ -170,7 +175,7 @@ def check_files(
     # Tag suggestions are for people fixing files; ranking does not need them.
     index = taxonomy.concept_index if taxonomy and tag_warnings else None
     with gc_paused():
-        for path in paths:
+        for path in progress(paths, len(paths), "reading"):
             _check_file(path, taxonomy, index, checked)
     checked.problems += _cross_file(checked)
     checked.problems.sort()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from enum import StrEnum
@@ -96,7 +97,7 @@ def validate(
     """Check SME, need, taxonomy and judgment files; report every problem with its line."""
     from .catalogue import data_dir
 
-    result = run_validate(data_dir(data), paths or [])
+    result = run_validate(data_dir(data), paths or [], _progress_bar)
     if strict:
         result = result.strict()
     sys.stdout.write(render_problems(result.problems, result.files_checked, fmt))
@@ -120,14 +121,31 @@ def schema(
     sys.stdout.write(json_schema(Sme if kind is SchemaKind.SME else Need))
 
 
-def _progress_bar(items: Iterable[T], total: int) -> Iterator[T]:
-    """A rich progress bar on an interactive terminal for long runs; silent in pipes and CI."""
-    if total < 200 or not sys.stderr.isatty() or os.environ.get("CI"):
+def _progress_bar(items: Iterable[T], total: int, label: str) -> Iterator[T]:
+    """A progress bar on stderr for work that turns out to take over a second.
+
+    Only on an interactive terminal: quiet when output is piped, redirected or in CI.
+    """
+    if not sys.stderr.isatty() or os.environ.get("CI"):
         yield from items
         return
-    from rich.progress import track
+    from rich.console import Console
+    from rich.progress import Progress
 
-    yield from track(items, total=total, description="ranking", transient=True)
+    started = time.monotonic()
+    bar: Progress | None = None
+    try:
+        for done, item in enumerate(items, start=1):
+            yield item
+            if bar is None and time.monotonic() - started > 1.0:
+                bar = Progress(console=Console(stderr=True), transient=True)
+                bar.start()
+                task = bar.add_task(label, total=total, completed=done)
+            elif bar is not None:
+                bar.update(task, completed=done)
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def _fail(exc: GsscMatchError) -> NoReturn:
@@ -221,7 +239,7 @@ def _run_rank(
     from .scoring import DEFAULT_WEIGHTS, load_weights
 
     weights = load_weights(weights_file)
-    catalogue = open_catalogue(data)
+    catalogue = open_catalogue(data, _progress_bar)
     if selection.country:
         selection = replace(
             selection, country=catalogue.taxonomy.resolve_country(selection.country).id

@@ -15,6 +15,7 @@ from .catalogue import (
     taxonomy_path,
 )
 from .problems import Level, Problem
+from .progress import Progress, silent
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,13 @@ class Validation:
         return Validation(promoted, self.files_checked)
 
 
-def validate(root: Path, paths: Sequence[Path] = ()) -> Validation:
+def validate(root: Path, paths: Sequence[Path] = (), progress: Progress = silent) -> Validation:
     """Validate the given files and folders, or the whole catalogue at `root` when none."""
     tax_file = taxonomy_path(root)
     taxonomy, problems = load_taxonomy(tax_file)
     given, missing = expand(paths) if paths else (catalogue_files(root), [])
     targets = [t for t in given if not same_file(t, tax_file)]
-    checked = check_files(targets, taxonomy)
+    checked = check_files(targets, taxonomy, progress=progress)
     all_problems = sorted(set(problems + missing + checked.problems))
     # The taxonomy counts as checked when the whole catalogue or the file itself was asked for.
     taxonomy_counted = not paths or len(targets) < len(given)
