@@ -430,3 +430,24 @@ def test_light_commands_do_not_import_sklearn(mini_path: Path) -> None:
     assert report["codes"][0] in (0, 1)
     assert report["codes"][1:] == [0] * (len(commands) - 1)
     assert report["heavy"] == []
+
+
+def test_progress_bar_passes_every_item_through_in_a_pipe() -> None:
+    from gssc_match.cli import _progress_bar
+
+    assert list(_progress_bar(iter(range(5)), 5, "work")) == [0, 1, 2, 3, 4]
+
+
+def test_progress_bar_on_a_terminal_still_yields_every_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a slow run a bar appears (after a second) and every item still comes through."""
+    import time
+
+    from gssc_match import cli
+
+    clock = iter(float(t) for t in range(100))
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    assert list(cli._progress_bar(iter(range(10)), 10, "work")) == list(range(10))
