@@ -329,7 +329,7 @@ def test_json_carries_its_provenance(mini_path: Path) -> None:
     assert about["tool"].startswith("gssc-match ")
     assert about["catalogue_fingerprint"].startswith("sha256:")
     assert about["selection"]["top"] == 2
-    assert set(about["weights"]["parts"]) == {"text", "concept", "language", "market"}
+    assert set(about["weights"]["parts"]) == {"text", "concept", "language", "market", "readiness"}
 
 
 # -- evaluate --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from gssc_match.catalogue import Catalogue
 from gssc_match.errors import UnknownRecordError, UsageError
 from gssc_match.formats import to_json
 from gssc_match.models import Need, Sme
-from gssc_match.ranking import Match, Matcher, top_k
+from gssc_match.ranking import Match, Matcher, readiness, top_k
 from gssc_match.rows import PART_COLUMNS, Row
 from gssc_match.scoring import Part, Weights, load_weights
 from gssc_match.selection import Selection
@@ -485,3 +485,27 @@ def test_shared_terms_are_shown_as_the_need_wrote_them(everything: Result) -> No
     )
     for term in match.shared_terms:
         assert all(word in need_text.lower() for word in term.split())
+
+
+# -- readiness -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("trl", "value"), [(9, 1.0), (7, 0.6), (5, 0.2), (4, 0.0), (1, 0.0), (None, 0.5)]
+)
+def test_readiness_maps_trl_to_a_value_in_range(trl: int | None, value: float) -> None:
+    assert readiness(trl) == pytest.approx(value)
+
+
+def test_a_proven_product_ranks_above_the_same_offer_at_pilot_stage(
+    mini: Catalogue, weights: Weights
+) -> None:
+    """Two SMEs with the same words: the one in operation (TRL 9) wins over a TRL-5 pilot."""
+    text = "Desalination units by reverse osmosis for small island towns."
+    pilot = sme("zz-a-pilot", text, cluster="water", trl="5")
+    proven = sme("zz-b-proven", text, cluster="water", trl="9")
+    result = rank(with_records(mini, smes=[pilot, proven]), Selection(top=10), weights)
+    ids = shortlist_ids(result, "cv-sal-dessalinizacao")
+    assert ids.index("zz-b-proven") < ids.index("zz-a-pilot")
+    [match] = [m for m in all_matches(result) if m.sme.id == "zz-b-proven"][:1]
+    assert match.breakdown.value(Part.READINESS) == 1.0

@@ -128,8 +128,10 @@ def test_rank_reports_a_bad_weights_file_with_its_line(tmp_path: Path, mini_path
     assert "Traceback" not in result.output
 
 
-weight_sets = st.lists(st.floats(0, 1), min_size=4, max_size=4).filter(lambda w: sum(w) > 0.01)
-unit_values = st.lists(st.floats(0, 1), min_size=4, max_size=4)
+weight_sets = st.lists(st.floats(0, 1), min_size=len(Part), max_size=len(Part)).filter(
+    lambda w: sum(w) > 0.01
+)
+unit_values = st.lists(st.floats(0, 1), min_size=len(Part), max_size=len(Part))
 
 
 def weights_from(raw: list[float]) -> Weights:

@@ -73,7 +73,8 @@ class Matcher:
         )
         self._need_index = {n.id: i for i, n in enumerate(self.needs)}
         self._sme_index = {s.id: i for i, s in enumerate(self.smes)}
-        self._fits: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._fits: dict[str, dict[Part, np.ndarray]] = {}
+        self._readiness = np.array([readiness(s.trl) for s in self.smes], dtype=np.float64)
         self._fit_points_by_country: dict[str, np.ndarray] = {}
 
     # -- selection ---------------------------------------------------------------------
@@ -105,27 +106,29 @@ class Matcher:
 
     # -- scoring -----------------------------------------------------------------------
 
-    def fit_vectors(self, country_id: str) -> tuple[np.ndarray, np.ndarray]:
-        """Per-SME language and market fit (0 or 1) for a target country (computed once)."""
+    def fit_vectors(self, country_id: str) -> dict[Part, np.ndarray]:
+        """Per-SME language, market and readiness values for a target country (computed once)."""
         if country_id not in self._fits:
             self._fits[country_id] = self._compute_fit_vectors(country_id)
         return self._fits[country_id]
 
-    def _compute_fit_vectors(self, country_id: str) -> tuple[np.ndarray, np.ndarray]:
+    def _compute_fit_vectors(self, country_id: str) -> dict[Part, np.ndarray]:
         country = self.catalogue.taxonomy.countries.get(country_id)
         languages = set(country.languages) if country else set()
         iso = country.iso if country else ""
-        language = np.array([bool(languages & set(s.languages)) for s in self.smes], float)
-        market = np.array([iso in s.markets for s in self.smes], float)
-        return language, market
+        return {
+            Part.LANGUAGE: np.array([bool(languages & set(s.languages)) for s in self.smes], float),
+            Part.MARKET: np.array([iso in s.markets for s in self.smes], float),
+            Part.READINESS: self._readiness,
+        }
 
     def fit_points(self, country_id: str) -> np.ndarray:
-        """Each SME's weighted language + market points for a target country (computed once)."""
+        """Each SME's weighted fit points (language, market, readiness) for a country."""
         if country_id not in self._fit_points_by_country:
-            language, market = self.fit_vectors(country_id)
-            parts = self.weights.parts
-            self._fit_points_by_country[country_id] = (
-                parts.language * language + parts.market * market
+            vectors = self.fit_vectors(country_id)
+            self._fit_points_by_country[country_id] = sum(
+                (self.weights.of(part) * values for part, values in vectors.items()),
+                np.zeros(len(self.smes)),
             )
         return self._fit_points_by_country[country_id]
 
@@ -145,12 +148,11 @@ class Matcher:
     def explain(self, need_index: int, sme_index: int, rank: int = 0) -> Match:
         """The full breakdown and evidence for one pair."""
         need, sme = self.needs[need_index], self.smes[sme_index]
-        language, market = self.fit_vectors(need.country)
+        fits = self.fit_vectors(need.country)
         values = {
             Part.TEXT: _clip(self.space.text_similarity(need_index, sme_index)),
             Part.CONCEPT: _clip(self.space.concept_similarity(need_index, sme_index)),
-            Part.LANGUAGE: float(language[sme_index]),
-            Part.MARKET: float(market[sme_index]),
+            **{part: float(vector[sme_index]) for part, vector in fits.items()},
         }
         return Match(
             rank,
@@ -221,6 +223,16 @@ class Matcher:
         matches = [self.explain(chosen[i], sme_index) for i in best]
         kept = [m for m in matches if m.score >= selection.min_score]
         return [_with_rank(m, r) for r, m in enumerate(kept, start=1)]
+
+
+def readiness(trl: int | None) -> float:
+    """A TRL as a value in [0, 1]: 9 (proven in operation) gives 1, 4 or less gives 0.
+
+    An SME that states no TRL gets 0.5, neither rewarded nor punished.
+    """
+    if trl is None:
+        return 0.5
+    return min(1.0, max(0.0, (trl - 4) / 5))
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

@@ -35,6 +35,7 @@ class Row:
     concept: float | None
     language: float | None
     market: float | None
+    readiness: float | None
     matched_concepts: str
     shared_terms: str
     no_good_match: bool
@@ -82,6 +83,7 @@ def match_row(match: Match) -> Row:
         concept=points[Part.CONCEPT],
         language=points[Part.LANGUAGE],
         market=points[Part.MARKET],
+        readiness=points[Part.READINESS],
         matched_concepts=concepts_text(match),
         shared_terms="; ".join(match.shared_terms),
         no_good_match=False,
@@ -113,6 +115,7 @@ def _empty_row(shortlist: Shortlist) -> Row:
         concept=None,
         language=None,
         market=None,
+        readiness=None,
         matched_concepts="",
         shared_terms="",
         no_good_match=shortlist.no_good_match,

@@ -28,10 +28,12 @@ class Part(StrEnum):
     CONCEPT = "concept"
     LANGUAGE = "language"
     MARKET = "market"
+    READINESS = "readiness"
 
 
 RELEVANCE_PARTS = (Part.TEXT, Part.CONCEPT)
-"""Parts that say whether the offer fits the need; the others say how easy the meeting is."""
+"""Parts that say whether the offer fits the need; the others say how easy or safe the
+meeting is (common language, presence in the country, a proven product)."""
 
 
 class PartWeights(Record):
@@ -39,10 +41,11 @@ class PartWeights(Record):
     concept: float = Field(ge=0, le=1)
     language: float = Field(ge=0, le=1)
     market: float = Field(ge=0, le=1)
+    readiness: float = Field(ge=0, le=1)
 
     @model_validator(mode="after")
     def _sum_to_one(self) -> PartWeights:
-        total = self.text + self.concept + self.language + self.market
+        total = self.text + self.concept + self.language + self.market + self.readiness
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"part weights must add up to 1 (they add up to {total:g})")
         return self
@@ -81,6 +84,7 @@ _PART_WEIGHT: dict[Part, Callable[[PartWeights], float]] = {
     Part.CONCEPT: lambda w: w.concept,
     Part.LANGUAGE: lambda w: w.language,
     Part.MARKET: lambda w: w.market,
+    Part.READINESS: lambda w: w.readiness,
 }
 
 
