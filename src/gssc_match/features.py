@@ -135,7 +135,7 @@ class Space:
             parts = analyse_fields(fields)
             self.profiles.append(concept_profile(parts, self.index, self.weights))
             word_rows.add(stems.of([s for _, _, a in parts for s in a.content_stems()]))
-            token_rows.add(tokens.of([t for _, _, a in parts for t in a.tokens if not t.isdigit()]))
+            token_rows.add(tokens.of([t for _, _, a in parts for t in a.letter_tokens()]))
             if r < self.n_needs:
                 self.need_words.append(_words_by_stem(parts))
         tiny = len(records) < 10  # document-frequency filters need a real catalogue
