@@ -103,6 +103,15 @@ def _add_hits(
             surfaces[hit.concept_id].append(hit.surface)
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """What one need and one SME share: the two similarities and the strongest shared words."""
+
+    text: float
+    concept: float
+    shared_terms: tuple[str, ...]
+
+
 class Space:
     """Text and concept vectors of one catalogue (needs and SMEs together), in one matrix.
 
@@ -195,26 +204,25 @@ class Space:
         column = needs @ self.rows[self.n_needs + sme].T
         return np.asarray(column.toarray(), dtype=np.float64).ravel()
 
-    def text_similarity(self, need: int, sme: int) -> float:
-        _, left, right = row_overlap(self.rows, need, self.n_needs + sme, 0, self.text_end)
-        return float(np.dot(left, right))
+    def compare(self, need: int, sme: int, limit: int = 5) -> Comparison:
+        """Text and concept similarity of one pair, and the words that add most to the text.
 
-    def concept_similarity(self, need: int, sme: int) -> float:
-        end = self.rows.shape[1]
-        _, left, right = row_overlap(self.rows, need, self.n_needs + sme, self.text_end, end)
-        return float(np.dot(left, right))
-
-    def shared_terms(self, need: int, sme: int, limit: int = 5) -> list[str]:
-        """The words that add most to the text similarity, as the need wrote them."""
-        common, left, right = row_overlap(self.rows, need, self.n_needs + sme, 0, self.word_end)
-        if common.size == 0:
-            return []
-        order = np.lexsort((common, -(left * right)))[:limit]
+        One intersection of the two rows serves all three, split by column ranges.
+        """
+        common, left, right = row_overlap(self.rows, need, self.n_needs + sme)
+        products = left * right
+        in_text = common < self.text_end
+        in_words = common < self.word_end
+        text = float(products[in_text].sum())
+        concept = float(products[~in_text].sum())
+        word_columns, word_products = common[in_words], products[in_words]
+        order = np.lexsort((word_columns, -word_products))[:limit]
         words = self.need_words[need]
-        return [
-            " ".join(words.get(s, s) for s in self._word_columns.name(int(common[i])).split())
+        shared = tuple(
+            " ".join(words.get(s, s) for s in self._word_columns.name(int(word_columns[i])).split())
             for i in order
-        ]
+        )
+        return Comparison(text, concept, shared)
 
     @cached_property
     def dimensions(self) -> tuple[int, int]:

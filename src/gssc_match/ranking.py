@@ -149,9 +149,10 @@ class Matcher:
         """The full breakdown and evidence for one pair."""
         need, sme = self.needs[need_index], self.smes[sme_index]
         fits = self.fit_vectors(need.country)
+        shared = self.space.compare(need_index, sme_index)
         values = {
-            Part.TEXT: _clip(self.space.text_similarity(need_index, sme_index)),
-            Part.CONCEPT: _clip(self.space.concept_similarity(need_index, sme_index)),
+            Part.TEXT: _clip(shared.text),
+            Part.CONCEPT: _clip(shared.concept),
             **{part: float(vector[sme_index]) for part, vector in fits.items()},
         }
         return Match(
@@ -160,7 +161,7 @@ class Matcher:
             sme,
             breakdown(values, self.weights),
             self._matched_concepts(need_index, sme_index),
-            tuple(self.space.shared_terms(need_index, sme_index)),
+            shared.shared_terms,
         )
 
     def _matched_concepts(self, need_index: int, sme_index: int) -> tuple[MatchedConcept, ...]:

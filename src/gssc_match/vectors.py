@@ -148,15 +148,13 @@ def stack(blocks: Sequence[Any], shares: Sequence[float]) -> Any:
     return hstack(scaled, format="csr", dtype=np.float32)
 
 
-def row_overlap(
-    matrix: Any, i: int, j: int, start: int, end: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shared columns in [start, end) of two rows and both rows' values there (CSR arrays)."""
+def row_overlap(matrix: Any, i: int, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shared columns of two rows and both rows' values there, straight from the CSR arrays."""
     a = slice(matrix.indptr[i], matrix.indptr[i + 1])
     b = slice(matrix.indptr[j], matrix.indptr[j + 1])
-    left_cols, right_cols = matrix.indices[a], matrix.indices[b]
-    common, ia, ib = np.intersect1d(left_cols, right_cols, assume_unique=True, return_indices=True)
-    inside = (common >= start) & (common < end)
-    left = matrix.data[a][ia[inside]].astype(np.float64)
-    right = matrix.data[b][ib[inside]].astype(np.float64)
-    return common[inside], left, right
+    common, ia, ib = np.intersect1d(
+        matrix.indices[a], matrix.indices[b], assume_unique=True, return_indices=True
+    )
+    left = matrix.data[a][ia].astype(np.float64)
+    right = matrix.data[b][ib].astype(np.float64)
+    return common, left, right
