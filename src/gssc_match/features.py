@@ -189,12 +189,19 @@ class Space:
     # -- what ranking reads ------------------------------------------------------------
 
     def relevance_block(self, need_indices: Sequence[int]) -> np.ndarray:
-        """Weighted text + concept relevance of some needs against every SME (dense)."""
+        """Weighted text + concept relevance of some needs against every SME (dense float32)."""
         from scipy.sparse import diags
 
         needs = self.rows[list(need_indices)] @ diags(self.part_weights.astype(np.float32))
-        product = (self.rows @ needs.T).tocsr()[self.n_needs :]
-        return np.asarray(product.T.toarray(), dtype=np.float64)
+        return np.asarray((needs @ self._sme_columns).toarray())
+
+    @cached_property
+    def _sme_columns(self) -> Any:
+        """The SME rows transposed, stored row-major once, so each chunk is one plain product.
+
+        Costs one more copy of the SME matrix; saves a conversion on every chunk of needs.
+        """
+        return self.rows[self.n_needs :].T.tocsr()
 
     def relevance_for_sme(self, need_indices: Sequence[int], sme: int) -> np.ndarray:
         """Weighted relevance of some needs for one SME."""

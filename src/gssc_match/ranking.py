@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from .catalogue import Catalogue
 from .errors import UnknownRecordError, UsageError
 from .features import Space, need_fields, sme_fields
+from .memory import gc_paused
 from .models import Need, Sme
 from .scoring import Breakdown, Part, Weights, breakdown
 from .selection import Selection
@@ -114,13 +116,30 @@ class Matcher:
 
     def _compute_fit_vectors(self, country_id: str) -> dict[Part, np.ndarray]:
         country = self.catalogue.taxonomy.countries.get(country_id)
-        languages = set(country.languages) if country else set()
-        iso = country.iso if country else ""
+        languages = country.languages if country else []
+        markets = [country.iso] if country else []
         return {
-            Part.LANGUAGE: np.array([bool(languages & set(s.languages)) for s in self.smes], float),
-            Part.MARKET: np.array([iso in s.markets for s in self.smes], float),
+            Part.LANGUAGE: self._any_of(self._speakers, languages),
+            Part.MARKET: self._any_of(self._present_in, markets),
             Part.READINESS: self._readiness,
         }
+
+    def _any_of(self, holders: dict[str, np.ndarray], codes: Sequence[str]) -> np.ndarray:
+        """1 for every SME listed under any of the codes, else 0."""
+        vector = np.zeros(len(self.smes))
+        for code in codes:
+            vector[holders.get(code, np.empty(0, dtype=np.int64))] = 1.0
+        return vector
+
+    @cached_property
+    def _speakers(self) -> dict[str, np.ndarray]:
+        """For each language code, the indices of the SMEs whose staff speak it."""
+        return _inverted((i, s.languages) for i, s in enumerate(self.smes))
+
+    @cached_property
+    def _present_in(self) -> dict[str, np.ndarray]:
+        """For each country code, the indices of the SMEs already operating there."""
+        return _inverted((i, s.markets) for i, s in enumerate(self.smes))
 
     def fit_points(self, country_id: str) -> np.ndarray:
         """Each SME's weighted fit points (language, market, readiness) for a country."""
@@ -185,9 +204,13 @@ class Matcher:
         chosen = self.select_needs(selection)
         for start in range(0, len(chosen), CHUNK):
             part = chosen[start : start + CHUNK]
-            block = self.relevance_block(part)
-            for row, need_index in zip(block, part, strict=True):
-                yield self._shortlist(need_index, row, mask, selection)
+            with gc_paused():  # see memory.gc_paused: a big catalogue makes full scans costly
+                block = self.relevance_block(part)
+                done = [
+                    self._shortlist(need_index, row, mask, selection)
+                    for row, need_index in zip(block, part, strict=True)
+                ]
+            yield from done
 
     def _shortlist(
         self, need_index: int, relevance: np.ndarray, mask: np.ndarray, selection: Selection
@@ -224,6 +247,14 @@ class Matcher:
         matches = [self.explain(chosen[i], sme_index) for i in best]
         kept = [m for m in matches if m.score >= selection.min_score]
         return [_with_rank(m, r) for r, m in enumerate(kept, start=1)]
+
+
+def _inverted(rows: Iterable[tuple[int, Sequence[str]]]) -> dict[str, np.ndarray]:
+    table: dict[str, list[int]] = {}
+    for index, codes in rows:
+        for code in codes:
+            table.setdefault(code, []).append(index)
+    return {code: np.array(ids, dtype=np.int64) for code, ids in table.items()}
 
 
 def readiness(trl: int | None) -> float:
