@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +72,8 @@ class Catalogue:
     smes: tuple[Sme, ...]
     needs: tuple[Need, ...]
     files: tuple[Path, ...]
+    fingerprint: str = ""
+    """SHA-256 over the input files' relative names and bytes, as they were read."""
 
 
 @dataclass
@@ -82,6 +85,7 @@ class Checked:
     smes: dict[str, tuple[Sme, str]] = field(default_factory=dict)
     needs: dict[str, tuple[Need, str]] = field(default_factory=dict)
     judgments: list[tuple[dict[str, Judgment], Document]] = field(default_factory=list)
+    digests: dict[Path, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -98,7 +102,7 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
     problems += schema_problems + (_taxonomy_duplicates(model, document) if model else [])
     if model is None or any(p.level is Level.ERROR for p in problems):
         return None, problems
-    return Taxonomy(model, display), problems
+    return Taxonomy(model, display, document.digest), problems
 
 
 def _taxonomy_duplicates(model: TaxonomyFile, document: Document) -> list[Problem]:
@@ -123,8 +127,26 @@ def load_catalogue(root: Path, progress: Progress = silent) -> tuple[Catalogue |
     checked.problems[:0] = problems
     smes = tuple(sme for _, (sme, _) in sorted(checked.smes.items()))
     needs = tuple(need for _, (need, _) in sorted(checked.needs.items()))
-    files = (*checked.files, taxonomy_path(root))
-    return Catalogue(root, taxonomy, smes, needs, tuple(files)), checked
+    tax_file = taxonomy_path(root)
+    files = (*checked.files, tax_file)
+    digests = {**checked.digests, tax_file: taxonomy.digest}
+    catalogue = Catalogue(root, taxonomy, smes, needs, files, _fingerprint(root, digests))
+    return catalogue, checked
+
+
+def _fingerprint(root: Path, digests: dict[Path, str]) -> str:
+    """One SHA-256 over each input file's name (relative to the catalogue) and digest."""
+    total = hashlib.sha256()
+    for name, digest in sorted((_relative(path, root), d) for path, d in digests.items()):
+        total.update(f"{name}\0{digest}\0".encode())
+    return "sha256:" + total.hexdigest()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
 
 
 def catalogue_files(root: Path) -> list[Path]:
@@ -190,6 +212,7 @@ def _check_file(
     checked.problems += problems
     if document is None:
         return
+    checked.digests[path] = document.digest
     kind = kind_of(path, document)
     if kind is None:
         msg = "cannot tell whether this is an SME or a need; put it under smes/ or needs/<country>/"

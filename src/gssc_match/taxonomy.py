@@ -20,6 +20,7 @@ class Taxonomy:
 
     source: TaxonomyFile
     path: str
+    digest: str = ""
 
     @cached_property
     def clusters(self) -> dict[str, Cluster]:

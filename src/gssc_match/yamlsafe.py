@@ -8,11 +8,12 @@ that the schema, not YAML 1.1, decides what `NO`, `012` or `12:30` mean.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -60,6 +61,7 @@ class Document:
     data: dict[str, Plain]
     positions: dict[tuple[Key, ...], tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[tuple[Key, ...], tuple[int, int]] = field(default_factory=dict)
+    digest: str = ""  # SHA-256 of the file's bytes, for a catalogue's fingerprint
 
     def position(self, loc: tuple[Key, ...], *, key: bool = False) -> tuple[int, int]:
         """Position of the deepest node on `loc` that exists in the file."""
@@ -79,7 +81,10 @@ def load_file(path: Path, display: str) -> tuple[Document | None, list[Problem]]
     text = decode(raw, display)
     if isinstance(text, Problem):
         return None, [text]
-    return load_text(text, display)
+    document, problems = load_text(text, display)
+    if document is not None:
+        document = replace(document, digest=hashlib.sha256(raw).hexdigest())
+    return document, problems
 
 
 def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
