@@ -387,6 +387,22 @@ def test_python_dash_m_help() -> None:
     assert "rank" in result.stdout
 
 
+def test_the_console_entry_point_flushes_everything_before_it_exits(mini_path: Path) -> None:
+    """main() ends the process without interpreter teardown: the output must be complete."""
+    argv = [sys.executable, "-m", "gssc_match", "rank", "--data", str(mini_path)]
+    result = subprocess.run([*argv, "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["rows"]
+    bad = subprocess.run(
+        [sys.executable, "-m", "gssc_match", "validate", str(mini_path / "no-such.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1
+    assert bad.stdout.rstrip().endswith("1 file checked, 1 with problems (1 error, 0 warnings)")
+
+
 def test_the_console_entry_point_translates_errors(mini_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "gssc_match", "rank", "--data", str(mini_path), "--country", "X"],
@@ -402,12 +418,11 @@ def test_the_console_entry_point_translates_errors(mini_path: Path) -> None:
 LIGHT_RUN = """
 import json
 import sys
-from gssc_match.cli import main
+from gssc_match.cli import app
 codes = []
 for args in json.loads(sys.argv[1]):
-    sys.argv = ["gssc-match", *args]
     try:
-        main()
+        app(args, prog_name="gssc-match")
     except SystemExit as exit:
         codes.append(exit.code)
 heavy = sorted(m for m in ("sklearn", "scipy", "numpy", "bm25s", "openpyxl") if m in sys.modules)

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .taxonomy import Taxonomy
-from .text import Analysed, analyse, fold
+from .text import Analysed, analyse, fold, stems
 
 _MIN_SINGLE_STEM = 4  # a one-word synonym shorter than this is too ambiguous in running text
 _TAG_CUTOFF = 88.0
@@ -58,7 +58,7 @@ class ConceptIndex:
         self._tag_cache: dict[str, list[ConceptHit]] = {}
 
     def _add_phrase(self, term: str, concept_id: str) -> None:
-        key = analyse(term).stems
+        key = tuple(stems(term))
         if not key:
             return
         self.phrases.setdefault(key, concept_id)

@@ -133,8 +133,9 @@ def analyse(text: str) -> Analysed:
 
 
 def stems(text: str) -> list[str]:
-    """Stems of the tokens of a text, in order."""
-    return list(analyse(text).stems)
+    """Stems of the tokens of a text, in order (without keeping the words as written)."""
+    written = _WORD.findall(unicodedata.normalize("NFKC", text))
+    return list(map(stem, chain.from_iterable(map(_word_tokens, written))))
 
 
 def content_stems(text: str) -> list[str]:
