@@ -509,3 +509,23 @@ def test_a_proven_product_ranks_above_the_same_offer_at_pilot_stage(
     assert ids.index("zz-b-proven") < ids.index("zz-a-pilot")
     [match] = [m for m in all_matches(result) if m.sme.id == "zz-b-proven"][:1]
     assert match.breakdown.value(Part.READINESS) == 1.0
+
+
+def test_related_concepts_explain_a_pillar_level_match(mini: Catalogue, weights: Weights) -> None:
+    """A leak problem and a desalination offer share no concept but the water pillar: the
+    explanation names the concept on each side that made the pillar share count."""
+    leaks = need("zz-leaks", "cape-verde", "Water losses in old pipes: we need leak detection.")
+    desal = sme("zz-desal", "Seawater desalination plants by reverse osmosis.", cluster="water")
+    matcher = Matcher(with_records(mini, smes=[desal], needs=[leaks]), weights)
+    i = [n.id for n in matcher.needs].index("zz-leaks")
+    j = [s.id for s in matcher.smes].index("zz-desal")
+    match = matcher.explain(i, j)
+    assert match.concepts == ()
+    assert match.breakdown.value(Part.CONCEPT) > 0  # the pillar share alone
+    [group] = match.related
+    concepts = {c.id: c.name for c in mini.taxonomy.concepts.values()}
+    assert (group.need_concepts, group.sme_concepts) == (
+        (concepts["water-losses"],),
+        (concepts["desalination"],),
+    )
+    assert group.pillar == mini.taxonomy.pillar_of["desalination"].name

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from .api import Result
 from .ranking import Match, Shortlist
-from .rows import concepts_text
+from .rows import concepts_text, related_text
 
 
 def render(result: Result, console: Console, *, explain: bool = False) -> None:
@@ -58,13 +58,16 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
 
 
 def why(match: Match) -> str:
-    """One line: the strongest shared concepts, else the strongest shared terms."""
+    """One line: shared concepts, else related ones (same pillar), else shared words."""
     names = [c.name for c in match.concepts[:3]]
     if names:
         return "concepts: " + ", ".join(names)
+    if match.related:
+        first = match.related[0]
+        return f"related ({first.pillar}): {first.need_concepts[0]} ~ {first.sme_concepts[0]}"
     if match.shared_terms:
         return "shared terms: " + ", ".join(match.shared_terms[:4])
-    return "fit only (language, market)"
+    return "similar wording"
 
 
 def explanation(match: Match) -> RenderableType:
@@ -82,6 +85,8 @@ def explanation(match: Match) -> RenderableType:
     evidence = Text()
     evidence.append("  matched concepts (need words / SME words): ", style="dim")
     evidence.append(concepts_text(match) or "none")
+    evidence.append("\n  related concepts, same pillar (need / SME): ", style="dim")
+    evidence.append(related_text(match) or "none")
     evidence.append("\n  shared terms: ", style="dim")
     evidence.append(", ".join(match.shared_terms) or "none")
     return Group(table, evidence)

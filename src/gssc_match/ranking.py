@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -31,6 +31,16 @@ class MatchedConcept:
 
 
 @dataclass(frozen=True)
+class RelatedConcepts:
+    """Different concepts of one pillar on each side: what the pillar share of the score
+    rewards (a landfill problem and a recycling offer are related, not the same)."""
+
+    pillar: str
+    need_concepts: tuple[str, ...]
+    sme_concepts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Match:
     """One SME proposed for one need, with the breakdown of its score."""
 
@@ -40,6 +50,7 @@ class Match:
     breakdown: Breakdown
     concepts: tuple[MatchedConcept, ...]
     shared_terms: tuple[str, ...]
+    related: tuple[RelatedConcepts, ...] = ()
 
     @property
     def score(self) -> float:
@@ -181,6 +192,7 @@ class Matcher:
             breakdown(values, self.weights),
             self._matched_concepts(need_index, sme_index),
             shared.shared_terms,
+            self._related_concepts(need_index, sme_index),
         )
 
     def _matched_concepts(self, need_index: int, sme_index: int) -> tuple[MatchedConcept, ...]:
@@ -195,6 +207,35 @@ class Matcher:
             MatchedConcept(c, concepts[c].name, need_profile.surfaces[c], sme_profile.surfaces[c])
             for c in shared
         )
+
+    def _related_concepts(self, need_index: int, sme_index: int) -> tuple[RelatedConcepts, ...]:
+        """Pillars both sides touch only through different concepts, strongest first."""
+        taxonomy = self.catalogue.taxonomy
+        need_weights = self.space.profiles[need_index].weights
+        sme_weights = self.space.profiles[len(self.needs) + sme_index].weights
+        need_by, sme_by = self._by_pillar(need_weights), self._by_pillar(sme_weights)
+        related = []
+        for pillar in set(need_by) & set(sme_by):
+            need, sme = need_by[pillar], sme_by[pillar]
+            if not set(need) & set(sme):
+                strength = sum(need_weights[c] for c in need) * sum(sme_weights[c] for c in sme)
+                related.append((-strength, pillar, need, sme))
+        names = taxonomy.concepts
+        return tuple(
+            RelatedConcepts(
+                taxonomy.pillar_of[need[0]].name,
+                tuple(names[c].name for c in need[:2]),
+                tuple(names[c].name for c in sme[:2]),
+            )
+            for _, _, need, sme in sorted(related)
+        )
+
+    def _by_pillar(self, weights: dict[str, float]) -> dict[str, list[str]]:
+        """A record's concepts grouped by pillar, heaviest first."""
+        groups: dict[str, list[str]] = {}
+        for concept in sorted(weights, key=lambda c: (-weights[c], c)):
+            groups.setdefault(self.catalogue.taxonomy.pillar_of[concept].id, []).append(concept)
+        return groups
 
     # -- use cases ---------------------------------------------------------------------
 
@@ -286,4 +327,4 @@ def _clip(value: float) -> float:
 
 
 def _with_rank(match: Match, rank: int) -> Match:
-    return Match(rank, match.need, match.sme, match.breakdown, match.concepts, match.shared_terms)
+    return replace(match, rank=rank)

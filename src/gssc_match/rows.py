@@ -37,6 +37,7 @@ class Row:
     market: float | None
     readiness: float | None
     matched_concepts: str
+    related_concepts: str
     shared_terms: str
     no_good_match: bool
 
@@ -85,6 +86,7 @@ def match_row(match: Match) -> Row:
         market=points[Part.MARKET],
         readiness=points[Part.READINESS],
         matched_concepts=concepts_text(match),
+        related_concepts=related_text(match),
         shared_terms="; ".join(match.shared_terms),
         no_good_match=False,
     )
@@ -95,6 +97,14 @@ def concepts_text(match: Match) -> str:
     return "; ".join(
         f"{c.name} ({', '.join(c.need_words[:2])} / {', '.join(c.sme_words[:2])})"
         for c in match.concepts
+    )
+
+
+def related_text(match: Match) -> str:
+    """`Waste: Landfills / Recycling; …`: same pillar, different concepts, need side first."""
+    return "; ".join(
+        f"{r.pillar}: {', '.join(r.need_concepts)} / {', '.join(r.sme_concepts)}"
+        for r in match.related
     )
 
 
@@ -117,6 +127,7 @@ def _empty_row(shortlist: Shortlist) -> Row:
         market=None,
         readiness=None,
         matched_concepts="",
+        related_concepts="",
         shared_terms="",
         no_good_match=shortlist.no_good_match,
     )
