@@ -231,11 +231,6 @@ class Space:
         )
         return Comparison(text, concept, shared)
 
-    @cached_property
-    def dimensions(self) -> tuple[int, int]:
-        """Number of text and concept features (for benchmarks and docs)."""
-        return self.text_end, int(self.rows.shape[1]) - self.text_end
-
 
 def _words_by_stem(parts: AnalysedFields) -> dict[str, str]:
     """The first word of a record that produced each stem (for display)."""
