@@ -72,11 +72,8 @@ def why(match: Match) -> str:
 
 def explanation(match: Match) -> RenderableType:
     """The full breakdown of one pair: value x weight = points per part, and the evidence."""
-    table = Table(
-        title=f"#{match.rank} {match.sme.name}: score {match.score:.3f}",
-        title_justify="left",
-        show_edge=False,
-    )
+    heading = Text(f"#{match.rank} {match.sme.name}: score {match.score:.3f}", style="bold")
+    table = Table(show_edge=False)
     for column in ("part", "value", "weight", "points"):
         table.add_column(column, justify="left" if column == "part" else "right")
     for c in match.breakdown.contributions:
@@ -89,7 +86,7 @@ def explanation(match: Match) -> RenderableType:
     evidence.append(related_text(match) or "none")
     evidence.append("\n  shared terms: ", style="dim")
     evidence.append(", ".join(match.shared_terms) or "none")
-    return Group(table, evidence)
+    return Group(heading, table, evidence)
 
 
 def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
