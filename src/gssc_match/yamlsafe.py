@@ -81,7 +81,7 @@ def load_file(path: Path, display: str) -> tuple[Document | None, list[Problem]]
     text = decode(raw, display)
     if isinstance(text, Problem):
         return None, [text]
-    document, problems = load_text(text, display)
+    document, problems = _parse(text, display)  # decode() has already checked characters
     if document is not None:
         document = replace(document, digest=hashlib.sha256(raw).hexdigest())
     return document, problems
@@ -89,8 +89,13 @@ def load_file(path: Path, display: str) -> tuple[Document | None, list[Problem]]
 
 def load_text(text: str, display: str) -> tuple[Document | None, list[Problem]]:
     """Parse already-decoded text into a Document plus the problems found on the way."""
-    early = _bad_character(text, display) or _conflict_marker(text, display)
-    early = early or prescan(text, display)
+    bad = _bad_character(text, display)
+    return (None, [bad]) if bad else _parse(text, display)
+
+
+def _parse(text: str, display: str) -> tuple[Document | None, list[Problem]]:
+    """Parse text whose characters are known to be allowed."""
+    early = _conflict_marker(text, display) or prescan(text, display)
     if early:
         return None, [early]
     try:
