@@ -18,7 +18,7 @@ from .catalogue import Catalogue
 from .errors import UsageError
 from .features import full_text, need_fields, sme_fields
 from .models import JudgmentsFile, Need
-from .ranking import Matcher, top_k
+from .ranking import CHUNK, Matcher, top_k
 from .schema import load_record
 from .scoring import Weights
 from .selection import Selection
@@ -163,11 +163,12 @@ def _metrics(
 
 def _matcher_ranker(matcher: Matcher) -> Ranker:
     def rank(indices: Sequence[int]) -> list[list[str]]:
-        block = matcher.relevance_block(indices) if indices else np.empty((0, 0))
-        return [
-            [matcher.smes[j].id for j in top_k(matcher.totals(i, row), DEPTH)]
-            for i, row in zip(indices, block, strict=True)
-        ]
+        ranked: list[list[str]] = []
+        for start in range(0, len(indices), CHUNK):  # never more than one dense chunk
+            part = indices[start : start + CHUNK]
+            for i, row in zip(part, matcher.relevance_block(part), strict=True):
+                ranked.append([matcher.smes[j].id for j in top_k(matcher.totals(i, row), DEPTH)])
+        return ranked
 
     return rank
 
