@@ -13,7 +13,7 @@ from pathlib import Path
 import bm25s
 
 from gssc_match.api import open_catalogue
-from gssc_match.features import full_text, need_fields, sme_fields
+from gssc_match.matching.features import full_text, need_fields, sme_fields
 
 
 def main() -> None:

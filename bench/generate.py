@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from gssc_match.catalogue import bundled_data
+from gssc_match.catalogue.loader import bundled_data
 
 LANGS = ("en", "es", "pt", "vi", "it", "pl")
 SME_LANGS = ("en", "es", "it", "pl")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gssc_match.api import open_catalogue
-from gssc_match.catalogue import Catalogue
+from gssc_match.catalogue.loader import Catalogue
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

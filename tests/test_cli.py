@@ -14,10 +14,10 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
+from gssc_match.catalogue.models import Need, Sme
 from gssc_match.cli import app
-from gssc_match.models import Need, Sme
-from gssc_match.rows import COLUMNS, NUMBER_COLUMNS
-from gssc_match.scoring import DEFAULT_WEIGHTS as WEIGHTS_FILE
+from gssc_match.matching.scoring import DEFAULT_WEIGHTS as WEIGHTS_FILE
+from gssc_match.outputs.rows import COLUMNS, NUMBER_COLUMNS
 
 COMMANDS = ("validate", "schema", "rank", "export", "evaluate")
 VIETNAM_NEEDS = {"vn-hue-canh-bao-lu", "vn-hoi-an-lantern-crafts"}

@@ -13,11 +13,11 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "open_catalogue": "api",
     "rank": "api",
-    "Result": "api",
+    "Result": "outputs.rows",
     "Selection": "selection",
-    "Matcher": "ranking",
-    "load_weights": "scoring",
-    "validate": "validate",
+    "Matcher": "matching.ranking",
+    "load_weights": "matching.scoring",
+    "validate": "catalogue.validate",
 }
 
 

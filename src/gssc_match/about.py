@@ -8,8 +8,8 @@ from dataclasses import asdict
 from typing import Any
 
 from . import __version__
-from .catalogue import Catalogue
-from .scoring import Weights
+from .catalogue.loader import Catalogue
+from .matching.scoring import Weights
 from .selection import Selection
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogue import Catalogue, data_dir, load_catalogue
+from .catalogue.loader import Catalogue, data_dir, load_catalogue
 from .errors import CatalogueError
+from .matching.ranking import Matcher
+from .matching.scoring import Weights, load_weights
+from .outputs.rows import Result, rows_for_matches, rows_for_shortlists
 from .progress import Progress, silent
-from .ranking import Match, Matcher, Shortlist
-from .rows import Row, rows_for_matches, rows_for_shortlists
-from .scoring import Weights, load_weights
 from .selection import Selection
 
 
@@ -20,16 +19,6 @@ def open_catalogue(data: Path | None = None, progress: Progress = silent) -> Cat
     if catalogue is None or checked.errors:
         raise CatalogueError(checked.errors or checked.problems)
     return catalogue
-
-
-@dataclass(frozen=True)
-class Result:
-    """What `rank` found: shortlists per need (or matches for one SME) and their rows."""
-
-    weights: Weights
-    shortlists: tuple[Shortlist, ...]
-    sme_matches: tuple[Match, ...]
-    rows: tuple[Row, ...]
 
 
 def rank(

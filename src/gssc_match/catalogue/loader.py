@@ -1,0 +1,369 @@
+"""Find, load and cross-check the files of a catalogue; collect every problem, never raise."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+
+from rapidfuzz import process
+
+from ..errors import UsageError
+from ..memory import gc_paused
+from ..problems import Level, Problem, error, printable, warning
+from ..progress import Progress, silent
+from .concepts import ConceptIndex
+from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
+from .schema import parse_record
+from .taxonomy import Taxonomy
+from .yamlsafe import Document, load_file
+
+DATA_ENV = "GSSC_MATCH_DATA"
+TAXONOMY_FILE = "taxonomy.yaml"
+JUDGMENTS_FILE = "judgments.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class Kind(StrEnum):
+    """What a file holds, told by where it lives."""
+
+    SME = "sme"
+    NEED = "need"
+    TAXONOMY = "taxonomy"
+    JUDGMENTS = "judgments"
+
+
+def bundled_data() -> Path:
+    """The catalogue shipped with the package (or the checkout's `data/` when editable)."""
+    packaged = Path(str(resources.files("gssc_match"))) / "data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "data"
+
+
+def data_dir(option: Path | None = None) -> Path:
+    """The catalogue in use: `--data`, else $GSSC_MATCH_DATA, else the bundled one."""
+    if option is not None:
+        return option
+    env = os.environ.get(DATA_ENV)
+    if not env:
+        return bundled_data()
+    if not Path(env).is_dir():
+        raise UsageError(f"{DATA_ENV}={env!r} is not a folder")
+    return Path(env)
+
+
+def taxonomy_path(root: Path) -> Path:
+    """A catalogue's own taxonomy, or the bundled one when it has none."""
+    own = root / TAXONOMY_FILE
+    return own if own.exists() else bundled_data() / TAXONOMY_FILE
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A loaded catalogue: records sorted by id, and the files they came from."""
+
+    root: Path
+    taxonomy: Taxonomy
+    smes: tuple[Sme, ...]
+    needs: tuple[Need, ...]
+    files: tuple[Path, ...]
+    fingerprint: str = ""
+    """SHA-256 over the input files' relative names and bytes, as they were read."""
+
+
+@dataclass
+class Checked:
+    """What a validation run found: the problems, the files read and the valid records."""
+
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    smes: dict[str, tuple[Sme, str]] = field(default_factory=dict)
+    needs: dict[str, tuple[Need, str]] = field(default_factory=dict)
+    judgments: list[tuple[dict[str, Judgment], Document]] = field(default_factory=list)
+    digests: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR]
+
+
+def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
+    """Load and validate a taxonomy file."""
+    display = _display(path)
+    document, problems = load_file(path, display)
+    if document is None:
+        return None, problems
+    model, schema_problems = parse_record(document, TaxonomyFile)
+    problems += schema_problems + (_taxonomy_duplicates(model, document) if model else [])
+    if model is None or any(p.level is Level.ERROR for p in problems):
+        return None, problems
+    return Taxonomy(model, display, document.digest), problems
+
+
+def _taxonomy_duplicates(model: TaxonomyFile, document: Document) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for p, pillar in enumerate(model.pillars):
+        for c, concept in enumerate(pillar.concepts):
+            if concept.id in seen:
+                line, col = document.position(("pillars", p, "concepts", c, "id"))
+                msg = f"concept id '{concept.id}' is used twice"
+                problems.append(error(document.path, line, col, msg, "duplicate-id"))
+            seen.add(concept.id)
+    return problems
+
+
+def load_catalogue(root: Path, progress: Progress = silent) -> tuple[Catalogue | None, Checked]:
+    """Load every record under a catalogue folder; the catalogue is None if the taxonomy fails."""
+    taxonomy, problems = load_taxonomy(taxonomy_path(root))
+    if taxonomy is None:
+        return None, Checked(problems=problems)
+    checked = check_files(catalogue_files(root), taxonomy, tag_warnings=False, progress=progress)
+    checked.problems[:0] = problems
+    smes = tuple(sme for _, (sme, _) in sorted(checked.smes.items()))
+    needs = tuple(need for _, (need, _) in sorted(checked.needs.items()))
+    tax_file = taxonomy_path(root)
+    files = (*checked.files, tax_file)
+    digests = {**checked.digests, tax_file: taxonomy.digest}
+    catalogue = Catalogue(root, taxonomy, smes, needs, files, _fingerprint(root, digests))
+    return catalogue, checked
+
+
+def _fingerprint(root: Path, digests: dict[Path, str]) -> str:
+    """One SHA-256 over each input file's name (relative to the catalogue) and digest."""
+    total = hashlib.sha256()
+    for name, digest in sorted((_relative(path, root), d) for path, d in digests.items()):
+        total.update(f"{name}\0{digest}\0".encode())
+    return "sha256:" + total.hexdigest()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def catalogue_files(root: Path) -> list[Path]:
+    """The record files of a catalogue folder, in a fixed order."""
+    files = [p for p in expand([root / "smes", root / "needs"])[0] if p.exists()]
+    judgments = root / JUDGMENTS_FILE
+    return files + ([judgments] if judgments.exists() else [])
+
+
+def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Files as given, folders searched for YAML files; sorted, without duplicates.
+
+    A path that does not exist is kept (its read fails with a clear problem), and a
+    folder with no YAML file in it is a problem: a typo must not pass CI as "0 problems".
+    """
+    found: set[Path] = set()
+    problems = []
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            inside = {p for p in path.rglob("*") if _is_yaml_candidate(p, path)}
+            if not inside:
+                msg = "no YAML files (.yaml, .yml) in this folder"
+                problems.append(error(_display(path), 1, 1, msg, "file"))
+            found.update(inside)
+        else:
+            found.add(path)
+    return sorted(found), problems
+
+
+def _is_yaml_candidate(path: Path, top: Path) -> bool:
+    hidden = any(part.startswith(".") for part in path.relative_to(top).parts)
+    return path.suffix in YAML_SUFFIXES and not hidden
+
+
+def check_files(
+    paths: Sequence[Path],
+    taxonomy: Taxonomy | None,
+    *,
+    tag_warnings: bool = True,
+    progress: Progress = silent,
+) -> Checked:
+    """Validate files one by one, then across files; every problem of every file.
+
+    Without a valid taxonomy, records are still checked against their schema, so that a
+    broken taxonomy does not hide the problems of every other file.
+    """
+    checked = Checked(files=list(paths))
+    # Tag suggestions are for people fixing files; ranking does not need them.
+    index = taxonomy.concept_index if taxonomy and tag_warnings else None
+    with gc_paused():
+        for path in progress(paths, len(paths), "reading"):
+            _check_file(path, taxonomy, index, checked)
+    checked.problems += _cross_file(checked)
+    checked.problems.sort()
+    return checked
+
+
+def _check_file(
+    path: Path, taxonomy: Taxonomy | None, index: ConceptIndex | None, checked: Checked
+) -> None:
+    display = _display(path)
+    document, problems = load_file(path, display)
+    checked.problems += problems
+    if document is None:
+        return
+    checked.digests[path] = document.digest
+    kind = kind_of(path, document)
+    if kind is None:
+        msg = "cannot tell whether this is an SME or a need; put it under smes/ or needs/<country>/"
+        checked.problems.append(error(display, 1, 1, msg, "file"))
+    elif kind is Kind.SME:
+        _check_sme(document, path, taxonomy, index, checked)
+    elif kind is Kind.NEED:
+        _check_need(document, path, taxonomy, index, checked)
+    elif kind is Kind.JUDGMENTS:
+        _check_judgments(document, checked)
+    else:
+        _, more = load_taxonomy(path)
+        checked.problems += [p for p in more if p not in problems]
+
+
+def kind_of(path: Path, document: Document | None = None) -> Kind | None:
+    """What a file holds: by its folder first, by its name, then by its keys."""
+    parents = [p.name for p in path.parents]
+    if path.name == TAXONOMY_FILE:
+        return Kind.TAXONOMY
+    if path.name == JUDGMENTS_FILE:
+        return Kind.JUDGMENTS
+    if parents and parents[0] == "smes":
+        return Kind.SME
+    if len(parents) > 1 and parents[1] == "needs":
+        return Kind.NEED
+    keys = set(document.data) if document else set()
+    if "cluster" in keys or "offerings" in keys:
+        return Kind.SME
+    if "city" in keys or "priority" in keys:
+        return Kind.NEED
+    return None
+
+
+def _check_sme(
+    document: Document,
+    path: Path,
+    taxonomy: Taxonomy | None,
+    index: ConceptIndex | None,
+    checked: Checked,
+) -> None:
+    sme, problems = parse_record(document, Sme)
+    checked.problems += problems
+    if sme is None:
+        return
+    checked.problems += _id_matches_stem(document, path, sme.id)
+    if taxonomy and sme.cluster not in taxonomy.clusters:
+        checked.problems.append(_unknown_ref(document, "cluster", sme.cluster, taxonomy.clusters))
+    checked.problems += _tag_warnings(document, sme.tags, index)
+    if sme.id in checked.smes:
+        checked.problems.append(_duplicate(document, sme.id, checked.smes[sme.id][1]))
+    else:
+        checked.smes[sme.id] = (sme, document.path)
+
+
+def _check_need(
+    document: Document,
+    path: Path,
+    taxonomy: Taxonomy | None,
+    index: ConceptIndex | None,
+    checked: Checked,
+) -> None:
+    need, problems = parse_record(document, Need)
+    checked.problems += problems
+    if need is None:
+        return
+    checked.problems += _id_matches_stem(document, path, need.id)
+    if taxonomy and need.country not in taxonomy.countries:
+        checked.problems.append(_unknown_ref(document, "country", need.country, taxonomy.countries))
+    elif path.parent.parent.name == "needs" and path.parent.name != need.country:
+        line, col = document.position(("country",))
+        msg = f"country '{need.country}' does not match its folder needs/{path.parent.name}/"
+        checked.problems.append(error(document.path, line, col, msg, "folder"))
+    checked.problems += _tag_warnings(document, need.tags, index)
+    if need.id in checked.needs:
+        checked.problems.append(_duplicate(document, need.id, checked.needs[need.id][1]))
+    else:
+        checked.needs[need.id] = (need, document.path)
+
+
+def _check_judgments(document: Document, checked: Checked) -> None:
+    parsed, problems = parse_record(document, JudgmentsFile)
+    checked.problems += problems
+    if parsed is not None:
+        checked.judgments.append((parsed.root, document))
+
+
+def _id_matches_stem(document: Document, path: Path, record_id: str) -> list[Problem]:
+    if path.stem == record_id:
+        return []
+    line, col = document.position(("id",))
+    msg = f"id '{record_id}' must equal the file name '{printable(path.stem)}' (without .yaml)"
+    return [error(document.path, line, col, msg, "id")]
+
+
+def _unknown_ref(document: Document, key: str, value: str, known: Iterable[str]) -> Problem:
+    choices = sorted(known)
+    line, col = document.position((key,))
+    best = process.extractOne(value, choices, score_cutoff=60)
+    hint = f"did you mean '{best[0]}'?" if best else f"choose one of: {', '.join(choices)}"
+    return error(document.path, line, col, f"unknown {key} '{value}'; {hint}", "reference")
+
+
+def _tag_warnings(document: Document, tags: list[str], index: ConceptIndex | None) -> list[Problem]:
+    if index is None:
+        return []
+    problems = []
+    for i, tag in enumerate(tags):
+        if index.match_tag(tag):
+            continue
+        suggestion = index.suggest(tag)
+        if suggestion:
+            line, col = document.position(("tags", i))
+            msg = f"tag '{printable(tag)}' is not in the taxonomy; did you mean '{suggestion}'?"
+            problems.append(warning(document.path, line, col, msg, "tag"))
+    return problems
+
+
+def _duplicate(document: Document, record_id: str, first: str) -> Problem:
+    line, col = document.position(("id",))
+    msg = f"id '{record_id}' is also used by {first}"
+    return error(document.path, line, col, msg, "duplicate-id")
+
+
+def _cross_file(checked: Checked) -> list[Problem]:
+    """Judgments must name needs and SMEs that exist in the files checked."""
+    problems = []
+    for judgments, document in checked.judgments:
+        for need_id, judgment in judgments.items():
+            if checked.needs and need_id not in checked.needs:
+                line, col = document.position((need_id,), key=True)
+                problems.append(
+                    error(document.path, line, col, f"unknown need '{need_id}'", "reference")
+                )
+            for sme_id in judgment.grades:
+                if checked.smes and sme_id not in checked.smes:
+                    line, col = document.position((need_id, "grades", sme_id), key=True)
+                    problems.append(
+                        error(document.path, line, col, f"unknown SME '{sme_id}'", "reference")
+                    )
+    return problems
+
+
+def _display(path: Path) -> str:
+    """A path as the user would write it: relative to the working folder when inside it."""
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name the same file; never raises (symlink loops included)."""
+    return os.path.realpath(a) == os.path.realpath(b)

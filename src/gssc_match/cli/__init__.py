@@ -1,0 +1,12 @@
+"""The command line: parse options, call one library function, render, exit.
+
+`app` holds the commands; each module below registers its own on import, grouped like the
+library (catalogue files, matching, ...). The console script calls `main`.
+"""
+
+from __future__ import annotations
+
+from . import catalogue, matching
+from .app import _progress_bar, app, main
+
+__all__ = ["_progress_bar", "app", "catalogue", "main", "matching"]

@@ -1,0 +1,177 @@
+"""Commands that rank: rank, evaluate and export."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..outputs.export import ExportFormat
+from ..selection import Selection
+from .app import _progress_bar, app
+from .options import (
+    CityOption,
+    ClusterOption,
+    CountryOption,
+    DataOption,
+    MinScoreOption,
+    NeedOption,
+    SmeOption,
+    TopOption,
+    WeightsOption,
+)
+
+if TYPE_CHECKING:
+    from ..outputs.rows import Result
+
+
+class RankFormat(StrEnum):
+    """Output formats of `rank` (all built from the same rows)."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command()
+def rank(
+    country: CountryOption = None,
+    need: NeedOption = None,
+    city: CityOption = None,
+    cluster: ClusterOption = None,
+    top: TopOption = 5,
+    min_score: MinScoreOption = 0.0,
+    sme: SmeOption = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Full breakdown per pair.")] = False,
+    fmt: Annotated[RankFormat, typer.Option("--format", help="table, json or csv.")] = (
+        RankFormat.TABLE
+    ),
+    weights: WeightsOption = None,
+    data: DataOption = None,
+) -> None:
+    """Rank SMEs for city needs (or, with --sme, needs for one SME), with reasons."""
+    from ..outputs.formats import to_csv, to_json
+
+    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
+    result, about, _ = _run_rank(selection, weights, data)
+    if fmt is RankFormat.JSON:
+        sys.stdout.write(to_json(result.rows, about))
+    elif fmt is RankFormat.CSV:
+        sys.stdout.write(to_csv(result.rows))
+    else:
+        from rich.console import Console
+
+        from ..outputs.display import render
+
+        render(result, Console(highlight=False), explain=explain)
+
+
+def _run_rank(
+    selection: Selection, weights_file: Path | None, data: Path | None
+) -> tuple[Result, dict[str, object], tuple[Path, ...]]:
+    """Load, select and rank; also returns the provenance and every input file used.
+
+    `selection.country` is the country as the user wrote it; it is resolved here.
+    """
+    from ..about import about_run
+    from ..api import open_catalogue
+    from ..api import rank as run_rank
+    from ..matching.scoring import DEFAULT_WEIGHTS, load_weights
+
+    weights = load_weights(weights_file)
+    catalogue = open_catalogue(data, _progress_bar)
+    if selection.country:
+        selection = replace(
+            selection, country=catalogue.taxonomy.resolve_country(selection.country).id
+        )
+    result = run_rank(catalogue, selection, weights, _progress_bar)
+    inputs = (*catalogue.files, weights_file or DEFAULT_WEIGHTS)
+    return result, about_run(catalogue, weights, selection), inputs
+
+
+class EvaluateFormat(StrEnum):
+    """Output formats of `evaluate`."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def evaluate(
+    judgments: Annotated[
+        Path | None,
+        typer.Option(
+            "--judgments",
+            help="Judgments file. Default: judgments.yaml of the catalogue.",
+            dir_okay=False,
+        ),
+    ] = None,
+    fmt: Annotated[EvaluateFormat, typer.Option("--format", help="text or json.")] = (
+        EvaluateFormat.TEXT
+    ),
+    weights: WeightsOption = None,
+    data: DataOption = None,
+) -> None:
+    """Measure ranking quality on graded judgments, beside BM25 and plain TF-IDF baselines."""
+    import json
+
+    from ..api import open_catalogue
+    from ..catalogue.loader import JUDGMENTS_FILE, data_dir
+    from ..matching.evaluate import evaluate as run_evaluate
+    from ..matching.evaluate import evaluation_as_dict, evaluation_as_text, load_judgments
+    from ..matching.scoring import load_weights
+
+    chosen_weights = load_weights(weights)
+    catalogue = open_catalogue(data)
+    graded = load_judgments(judgments or data_dir(data) / JUDGMENTS_FILE)
+    evaluation = run_evaluate(catalogue, graded, chosen_weights)
+    if fmt is EvaluateFormat.JSON:
+        sys.stdout.write(json.dumps(evaluation_as_dict(evaluation), indent=2) + "\n")
+    else:
+        sys.stdout.write(evaluation_as_text(evaluation))
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="File to write (.csv, .xlsx, .json, .md).", dir_okay=False
+        ),
+    ],
+    country: CountryOption = None,
+    need: NeedOption = None,
+    city: CityOption = None,
+    cluster: ClusterOption = None,
+    top: TopOption = 5,
+    min_score: MinScoreOption = 0.0,
+    sme: SmeOption = None,
+    fmt: Annotated[
+        ExportFormat | None, typer.Option("--format", help="Override the file suffix.")
+    ] = None,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", help="CSV delimiter; ';' for Excel in ES, IT, PL, FR, DE.")
+    ] = ",",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    weights: WeightsOption = None,
+    data: DataOption = None,
+) -> None:
+    """Write the same rows as `rank` to CSV, XLSX, JSON or Markdown, safely."""
+    from ..about import generated_date
+    from ..outputs.export import ExportRequest, format_for
+    from ..outputs.export import export as run_export
+
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise typer.BadParameter(
+            "must be one character, such as ',' or ';'", param_hint="--delimiter"
+        )
+    chosen = format_for(out, fmt)
+    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
+    result, about, inputs = _run_rank(selection, weights, data)
+    about["generated"] = generated_date()
+    run_export(result.rows, about, ExportRequest(out, chosen, force, delimiter, inputs))
+    typer.echo(f"wrote {len(result.rows)} rows to {out}", err=True)

@@ -1,0 +1,1 @@
+"""Matching: vector spaces over the catalogue, scoring, ranking and evaluation."""

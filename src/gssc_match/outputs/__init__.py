@@ -1,0 +1,1 @@
+"""Outputs: result rows and every format they are shown or written in."""
