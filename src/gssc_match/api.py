@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .catalogue.loader import Catalogue, data_dir, load_catalogue
-from .errors import CatalogueError
-from .matching.ranking import Matcher
+from .errors import CatalogueError, UsageError
+from .matching.overview import Overview, overview
+from .matching.ranking import Match, Matcher
 from .matching.scoring import Weights, load_weights
 from .outputs.rows import Result, rows_for_matches, rows_for_shortlists
 from .progress import Progress, silent
@@ -31,12 +33,49 @@ def rank(
 
     `progress` wraps the stream of shortlists (the CLI passes a progress bar on a terminal).
     """
-    selection = selection or Selection()
-    weights = weights or load_weights()
-    matcher = Matcher(catalogue, weights)
+    matcher = Matcher(catalogue, weights or load_weights())
+    return _rank(matcher, selection or Selection(), progress)
+
+
+def _rank(matcher: Matcher, selection: Selection, progress: Progress) -> Result:
+    weights = matcher.weights
     if selection.sme_id is not None:
         matches = tuple(matcher.for_sme(selection.sme_id, selection))
         return Result(weights, (), matches, tuple(rows_for_matches(matches)))
     total = len(matcher.select_needs(selection))
     shortlists = tuple(progress(matcher.shortlists(selection), total, "ranking"))
     return Result(weights, shortlists, (), tuple(rows_for_shortlists(shortlists)))
+
+
+def briefing(
+    catalogue: Catalogue,
+    selection: Selection,
+    weights: Weights | None = None,
+    progress: Progress = silent,
+    sme_column_limit: int = 60,
+) -> tuple[Result, Overview]:
+    """`rank`'s result for a selection of needs, with the overview a report page shows.
+
+    Both come from one fitted matcher, so every score on the page is the score `rank` gives.
+    With `selection.sme_id`, the needs are those that fit that SME best (`rank --sme`).
+    """
+    matcher = Matcher(catalogue, weights or load_weights())
+    forward = replace(selection, sme_id=None)
+    if selection.sme_id is not None:
+        fitting = tuple(m.need.id for m in matcher.for_sme(selection.sme_id, selection))
+        if not fitting:
+            raise UsageError(f"no need fits SME '{selection.sme_id}'; nothing to report")
+        forward = replace(forward, need_ids=fitting, country=None, city=None)
+    return _rank(matcher, forward, progress), overview(matcher, forward, sme_column_limit)
+
+
+def best_needs(
+    catalogue: Catalogue, weights: Weights | None = None, top: int = 3, progress: Progress = silent
+) -> dict[str, tuple[Match, ...]]:
+    """Per SME id, the needs across all countries that fit it best (as `rank --sme`)."""
+    matcher = Matcher(catalogue, weights or load_weights())
+    selection = Selection(top=top)
+    return {
+        sme.id: tuple(matcher.for_sme(sme.id, selection))
+        for sme in progress(matcher.smes, len(matcher.smes), "matching")
+    }
