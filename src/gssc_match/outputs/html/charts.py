@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 SCORE_MAP = "YlGnBu"
 EMPTY = "#eeeeee"
 ROW_INCHES = 0.26
+CHAR_INCHES = 0.068  # average width of a 9 pt DejaVu Sans character
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 
 
@@ -57,8 +58,7 @@ def heatmap(data: HeatmapData, name: str, column_inches: float = 0.22) -> Markup
 
     with _style(name):
         rows, columns = len(data.rows), len(data.columns)
-        width = min(16.0, 3.6 + column_inches * max(columns, 4))
-        figure = Figure(figsize=(width, 1.6 + ROW_INCHES * max(rows, 1)), layout="constrained")
+        figure = Figure(figsize=_heatmap_size(data, column_inches), layout="constrained")
         axes = figure.add_subplot()
         shown = np.ma.masked_invalid(data.values.reshape(rows, columns))
         colours = _colours()
@@ -77,6 +77,16 @@ def heatmap(data: HeatmapData, name: str, column_inches: float = 0.22) -> Markup
             _annotate(axes, data, shown)
         figure.colorbar(image, ax=axes, shrink=min(1.0, 6 / max(rows, 1)), label="score")
         return _svg(figure)
+
+
+def _heatmap_size(data: HeatmapData, column_inches: float) -> tuple[float, float]:
+    """Room for the cells and for the labels around them, so no axis collapses."""
+    row_label = CHAR_INCHES * max((len(label(r)) for r in data.rows), default=0)
+    column_label = max((len(label(c, 32)) for c in data.columns), default=0)
+    header = 0.5 if data.column_wrap else CHAR_INCHES * column_label
+    width = 1.6 + row_label + column_inches * max(len(data.columns), 3)
+    height = 0.6 + header + ROW_INCHES * max(len(data.rows), 4)
+    return min(width, 18.0), height
 
 
 def _top(values: np.ma.MaskedArray) -> float:
@@ -155,9 +165,7 @@ def _style(name: str) -> AbstractContextManager[None]:
 def _colours() -> Colormap:
     import matplotlib
 
-    colours = matplotlib.colormaps[SCORE_MAP].copy()
-    colours.set_bad(EMPTY)
-    return colours
+    return matplotlib.colormaps[SCORE_MAP].with_extremes(bad=EMPTY)
 
 
 def _svg(figure: Figure) -> Markup:
