@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 MATCHED, UNMET = "with a match", "no good match"
 BAR_COLOURS = {MATCHED: "#2c7fb8", UNMET: "#d9d9d9"}
+TALL = 28  # rows beyond which a chart is scaled down to fit one printed page
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Chart:
     caption: str
     svg: Markup
     wide: bool
+    tall: bool = False  # printed scaled to one page
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,7 @@ def _cluster_heatmap(given: ReportInput, needs: Sequence[NeedView]) -> Chart:
         "blank where no SME of the cluster is relevant.",
         heatmap(data, "clusters", column_inches=1.1),
         wide=False,
+        tall=len(needs) > TALL,
     )
 
 
@@ -236,6 +239,7 @@ def _sme_heatmap(given: ReportInput, needs: Sequence[NeedView]) -> Chart:
         "shortlist instead, best first, coloured by score.",
         heatmap(HeatmapData(_need_labels(needs), columns, values, cells), "top", 1.6),
         wide=True,
+        tall=len(needs) > TALL,
     )
 
 
@@ -249,6 +253,7 @@ def _all_pairs(given: ReportInput, needs: Sequence[NeedView], grid: Grid) -> Cha
         "relevant to the need (below the relevance threshold).",
         heatmap(data, "pairs"),
         wide=True,
+        tall=len(grid.columns) > TALL,
     )
 
 
