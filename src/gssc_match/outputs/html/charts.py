@@ -124,7 +124,7 @@ def stacked_bars(data: Bars, name: str, title: str) -> Markup:
 
     with _style(name):
         count = len(data.categories)
-        figure = Figure(figsize=(7.0, 1.0 + 0.24 * max(count, 1)), layout="constrained")
+        figure = Figure(figsize=(6.4, 1.0 + 0.24 * max(count, 1)), layout="constrained")
         axes = figure.add_subplot()
         left = np.zeros(count)
         for segment, values in data.segments.items():

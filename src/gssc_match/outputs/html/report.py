@@ -65,7 +65,6 @@ class Chart:
     title: str
     caption: str
     svg: Markup
-    wide: bool
     tall: bool = False  # printed scaled to one page
 
 
@@ -216,7 +215,6 @@ def _cluster_heatmap(given: ReportInput, needs: Sequence[NeedView]) -> Chart:
         "Each cell is the best score of any SME of that cluster for that need; "
         "blank where no SME of the cluster is relevant.",
         heatmap(data, "clusters", column_inches=1.1),
-        wide=False,
         tall=len(needs) > TALL,
     )
 
@@ -238,7 +236,6 @@ def _sme_heatmap(given: ReportInput, needs: Sequence[NeedView]) -> Chart:
         f"{count:,} SMEs are too many for one column each: each row shows the need's "
         "shortlist instead, best first, coloured by score.",
         heatmap(HeatmapData(_need_labels(needs), columns, values, cells), "top", 1.6),
-        wide=True,
         tall=len(needs) > TALL,
     )
 
@@ -252,7 +249,6 @@ def _all_pairs(given: ReportInput, needs: Sequence[NeedView], grid: Grid) -> Cha
         "Each cell is the pair's score as rank computes it; blank where the SME is not "
         "relevant to the need (below the relevance threshold).",
         heatmap(data, "pairs"),
-        wide=True,
         tall=len(grid.columns) > TALL,
     )
 
@@ -276,5 +272,4 @@ def _coverage_chart(what: str, rows: Sequence[Coverage]) -> Chart:
         f"Needs of each {what} with and without a good match; the note gives the average "
         "score of their best match.",
         stacked_bars(bars, f"coverage-{what}", f"Needs by {what}"),
-        wide=False,
     )
