@@ -7,7 +7,7 @@ same matcher, so the page shows the same scores as the table, the CSV and the JS
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -185,7 +185,7 @@ def _summary(
     ]
 
 
-def coverage(needs: Sequence[NeedView], group: Any) -> list[Coverage]:
+def coverage(needs: Sequence[NeedView], group: Callable[[NeedView], str]) -> list[Coverage]:
     """Needs per group with a match, and the average score of their best match."""
     groups: dict[str, list[NeedView]] = {}
     for need in needs:
