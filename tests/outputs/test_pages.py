@@ -229,3 +229,10 @@ def test_weights_of_the_run_are_on_the_page(mini: Catalogue) -> None:
     html = _report(mini, Selection())
     parts = load_weights().parts
     assert f"text {parts.text:.2f} + concept {parts.concept:.2f}" in html
+
+
+def test_a_selection_without_needs_still_gives_a_page(mini: Catalogue) -> None:
+    html = _report(mini, Selection(city="Nowhere"))  # warnings are errors in the tests
+    assert "<svg" not in html
+    assert "No need and SME to cross in this selection." in html
+    assert "No need in this selection." in html

@@ -96,13 +96,13 @@ def report_context(given: ReportInput) -> dict[str, Any]:
         "about": given.about,
         "weights": given.result.weights,
         "summary": _summary(given, needs, unmet, unmatched),
-        "heatmaps": [_cluster_heatmap(given, needs), _sme_heatmap(given, needs)],
-        "coverage_charts": [
-            _coverage_chart("pillar", by_pillar),
-            _coverage_chart("city", by_city),
-        ],
-        "by_pillar": by_pillar,
-        "by_city": by_city,
+        "heatmaps": heatmaps(given, needs),
+        "coverage": [
+            ("pillar (a need's main theme)", by_pillar, _coverage_chart("pillar", by_pillar)),
+            ("city", by_city, _coverage_chart("city", by_city)),
+        ]
+        if needs
+        else [],
         "unmet": unmet,
         "unmatched_smes": unmatched,
         "needs": needs,
@@ -197,6 +197,13 @@ def coverage(needs: Sequence[NeedView], group: Callable[[NeedView], str]) -> lis
         average = round(sum(best) / len(best), 3) if best else None
         rows.append(Coverage(name, len(members), len(best), average))
     return rows
+
+
+def heatmaps(given: ReportInput, needs: Sequence[NeedView]) -> list[Chart]:
+    """Both heatmaps, or none when there is nothing to cross (no need, or no SME)."""
+    if not needs or not given.overview.smes_in_scope:
+        return []
+    return [_cluster_heatmap(given, needs), _sme_heatmap(given, needs)]
 
 
 def _need_labels(needs: Sequence[NeedView], limit: int = 48) -> list[str]:
