@@ -88,6 +88,11 @@ def test_hostile_text_shows_as_text_in_the_catalogue(hostile: Catalogue, hostile
     assert hostile_name not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "</textarea>" not in html
+    assert "<script>alert(2)" not in html
+    data = _data_block(html)
+    assert isinstance(data, dict)
+    hostile_record = next(s for s in data["smes"] if s["id"] == "hostile-name")
+    assert "</script><script>alert(2)</script>" in hostile_record["description"]
     assert 'href="https://example.com/a?b=1&amp;c=&lt;2&gt;" rel="noopener noreferrer"' in html
 
 

@@ -57,7 +57,14 @@ def catalogue_context(
         "sme_count": len(catalogue.smes),
         "home_countries": sorted({s.country for s in catalogue.smes}),
         "target_countries": [c.name for c in catalogue.taxonomy.source.countries],
-        "data": {"about": about, "smes": [s.id for s in catalogue.smes]},
+        "data": {
+            "about": about,
+            "smes": [s.model_dump(mode="json") for s in catalogue.smes],
+            "best_needs": {
+                sme_id: [{"need_id": m.need.id, "score": round(m.score, 4)} for m in matches]
+                for sme_id, matches in sorted(fits.items())
+            },
+        },
     }
 
 
