@@ -183,6 +183,16 @@ def test_printing_opens_every_explanation(browser: Any, pages: dict[str, Path]) 
     page.close()
 
 
+def test_printed_cards_are_never_split(browser: Any, pages: dict[str, Path]) -> None:
+    page = visit(browser, pages["catalogue"]).page
+    page.emulate_media(media="print")
+    styles = page.eval_on_selector_all(
+        "article.sme", "cards => cards.map(c => getComputedStyle(c).breakInside)"
+    )
+    assert styles and set(styles) == {"avoid"}
+    page.close()
+
+
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 @pytest.mark.parametrize("name", ["report", "catalogue"])
 def test_screenshots(
