@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import os
 import re
+import stat
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -454,3 +457,38 @@ def test_csv_to_stdout_equals_the_csv_file(tmp_path: Path, mini_path: Path) -> N
     shown = invoke(mini_path, "rank", "--format", "csv").stdout
     written = exported(mini_path, tmp_path / "s.csv").read_text(encoding="utf-8-sig")
     assert shown == written
+
+
+# -- permissions -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json", ".md"])
+def test_a_new_export_honours_the_umask(
+    tmp_path: Path, mini_path: Path, suffix: str, umask: int
+) -> None:
+    previous = os.umask(umask)
+    try:
+        out = exported(mini_path, tmp_path / f"s{suffix}", "--top", "1")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_force_gives_umask_permissions_not_0600(
+    tmp_path: Path, mini_path: Path, umask_022: None
+) -> None:
+    out = tmp_path / "s.csv"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o644)
+    exported(mini_path, out, "--force", "--top", "1")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

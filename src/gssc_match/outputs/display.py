@@ -34,18 +34,17 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
         )
         return Group(title, Text(reason, style="yellow"))
     table = Table(show_header=True, header_style="bold", expand=False)
-    for column, justify in (
-        ("#", "right"),
-        ("SME", "left"),
-        ("cluster", "left"),
-        ("score", "right"),
-        ("why", "left"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("#", justify="right", overflow="fold")
+    table.add_column("SME", overflow="fold")
+    _id_column(table, [m.sme.id for m in shortlist.matches])
+    table.add_column("cluster", overflow="fold")
+    table.add_column("score", justify="right", overflow="fold")
+    table.add_column("why", overflow="fold")
     for match in shortlist.matches:
         table.add_row(
             str(match.rank),
-            f"{match.sme.name}\n[dim]{match.sme.id}[/dim]",
+            match.sme.name,
+            match.sme.id,
             match.sme.cluster,
             f"{match.score:.3f}",
             why(match),
@@ -93,15 +92,28 @@ def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
         return Text("No needs selected.", style="yellow")
     sme = matches[0].sme
     table = Table(title=f"Needs that fit {sme.name} ({sme.id})", title_justify="left")
-    for column in ("#", "need", "city", "country", "score", "why"):
-        table.add_column(column)
+    table.add_column("#", justify="right", overflow="fold")
+    table.add_column("need", overflow="fold")
+    _id_column(table, [m.need.id for m in matches])
+    for column in ("city", "country"):
+        table.add_column(column, overflow="fold")
+    table.add_column("score", justify="right", overflow="fold")
+    table.add_column("why", overflow="fold")
     for match in matches:
         table.add_row(
             str(match.rank),
-            f"{match.need.title}\n[dim]{match.need.id}[/dim]",
+            match.need.title,
+            match.need.id,
             match.need.city,
             match.need.country,
             f"{match.score:.3f}",
             why(match),
         )
     return table
+
+
+def _id_column(table: Table, ids: list[str]) -> None:
+    """An id column that other columns wrap around: an id is pasted back into commands,
+    so it is never cut; on a console too narrow even for it, it folds rather than ends in …"""
+    width = max((len(i) for i in ids), default=2)
+    table.add_column("id", no_wrap=True, overflow="fold", min_width=width, style="dim")

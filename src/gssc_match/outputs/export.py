@@ -97,6 +97,8 @@ def atomic_write(path: Path, content: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
+            # mkstemp creates 0600; a shared shortlist gets what any new file would get.
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException as exc:
@@ -104,6 +106,13 @@ def atomic_write(path: Path, content: bytes) -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write '{path}': {exc.strerror}") from exc
         raise
+
+
+def current_umask() -> int:
+    """The process umask (reading it means setting it: restored at once)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def _csv(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
