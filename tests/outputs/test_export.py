@@ -63,7 +63,7 @@ def exported(mini_path: Path, out: Path, *options: str) -> Path:
 # -- reading each format back ----------------------------------------------------------
 
 
-def csv_value(column: str, text: str) -> object:
+def csv_value(column: str, text: str, decimal: str = ".") -> object:
     """A CSV cell as the JSON value it stands for."""
     if text == "":
         return None
@@ -72,16 +72,20 @@ def csv_value(column: str, text: str) -> object:
     if column == "rank":
         return int(text)
     if column in NUMBER_COLUMNS:
-        return float(text)
+        assert "." not in text or decimal == ".", f"{column}: {text!r} has a decimal point"
+        return float(text.replace(decimal, "."))
     return text
 
 
-def read_csv(path: Path, delimiter: str = ",") -> Rows:
+def read_csv(path: Path, delimiter: str = ",", decimal: str = ".") -> Rows:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         header = next(reader)
         assert tuple(header) == COLUMNS
-        return [{c: csv_value(c, v) for c, v in zip(header, line, strict=True)} for line in reader]
+        return [
+            {c: csv_value(c, v, decimal) for c, v in zip(header, line, strict=True)}
+            for line in reader
+        ]
 
 
 def sheet_records(path: Path, sheet: str) -> Rows:
@@ -188,7 +192,41 @@ def test_csv_with_a_semicolon(tmp_path: Path, mini_path: Path) -> None:
     out = exported(mini_path, tmp_path / "s.csv", "--delimiter", ";")
     first = out.read_text(encoding="utf-8-sig").splitlines()[0]
     assert first == ";".join(f'"{c}"' for c in COLUMNS)
-    assert comparable(read_csv(out, ";")) == comparable(rank_rows(mini_path, []))
+    assert comparable(read_csv(out, ";", ",")) == comparable(rank_rows(mini_path, []))
+
+
+def test_a_semicolon_brings_a_decimal_comma(tmp_path: Path, mini_path: Path) -> None:
+    out = exported(mini_path, tmp_path / "s.csv", "--delimiter", ";")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    scores = [r["score"] for r in rows if r["score"]]
+    assert scores and all(re.fullmatch(r"[01](,[0-9]+)?", s) for s in scores)
+
+
+@pytest.mark.parametrize(
+    ("options", "delimiter", "decimal"),
+    [
+        ([], ",", "."),
+        (["--delimiter", "\t", "--decimal", ","], "\t", ","),
+        (["--delimiter", ";", "--decimal", "."], ";", "."),
+    ],
+)
+def test_decimal_option(
+    tmp_path: Path, mini_path: Path, options: list[str], delimiter: str, decimal: str
+) -> None:
+    out = exported(mini_path, tmp_path / "s.csv", *options)
+    assert comparable(read_csv(out, delimiter, decimal)) == comparable(rank_rows(mini_path, []))
+
+
+@pytest.mark.parametrize("options", [["--decimal", ";"], ["--decimal", ",", "--delimiter", ","]])
+def test_a_decimal_mark_that_cannot_work_is_a_usage_error(
+    tmp_path: Path, mini_path: Path, options: list[str]
+) -> None:
+    out = tmp_path / "s.csv"
+    result = invoke(mini_path, "export", "--out", str(out), *options)
+    assert result.exit_code == 2, result.output
+    assert "--decimal" in result.stderr
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("delimiter", ["", ";;", '"', "\n"])

@@ -156,6 +156,13 @@ def export(
     delimiter: Annotated[
         str, typer.Option("--delimiter", help="CSV delimiter; ';' for Excel in ES, IT, PL, FR, DE.")
     ] = ",",
+    decimal: Annotated[
+        str | None,
+        typer.Option(
+            "--decimal",
+            help="Decimal mark of numbers in CSV: '.' or ','. Default: ',' with --delimiter ';'.",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     weights: WeightsOption = None,
     data: DataOption = None,
@@ -165,13 +172,29 @@ def export(
     from ..outputs.export import ExportRequest, format_for
     from ..outputs.export import export as run_export
 
-    if len(delimiter) != 1 or delimiter in '"\r\n':
-        raise typer.BadParameter(
-            "must be one character, such as ',' or ';'", param_hint="--delimiter"
-        )
+    mark = _csv_marks(delimiter, decimal)
     chosen = format_for(out, fmt)
     selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
     result, about, inputs = _run_rank(selection, weights, data)
     about["generated"] = generated_date()
-    run_export(result.rows, about, ExportRequest(out, chosen, force, delimiter, inputs))
+    run_export(result.rows, about, ExportRequest(out, chosen, force, delimiter, mark, inputs))
     typer.echo(f"wrote {len(result.rows)} rows to {out}", err=True)
+
+
+def _csv_marks(delimiter: str, decimal: str | None) -> str:
+    """Check the delimiter; return the decimal mark asked for, or the one that goes with it."""
+    from ..outputs.formats import DECIMAL_MARKS, default_decimal
+
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise typer.BadParameter(
+            "must be one character, such as ',' or ';'", param_hint="--delimiter"
+        )
+    mark = default_decimal(delimiter) if decimal is None else decimal
+    if mark not in DECIMAL_MARKS:
+        raise typer.BadParameter("must be '.' or ','", param_hint="--decimal")
+    if mark == delimiter:
+        raise typer.BadParameter(
+            f"cannot be the delimiter '{delimiter}' too; use --delimiter ';' with a decimal comma",
+            param_hint="--decimal",
+        )
+    return mark

@@ -51,6 +51,7 @@ class ExportRequest:
     fmt: ExportFormat
     force: bool = False
     delimiter: str = ","
+    decimal: str = "."
     protected: tuple[Path, ...] = ()
 
 
@@ -70,7 +71,7 @@ def format_for(path: Path, explicit: ExportFormat | None) -> ExportFormat:
 def export(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> None:
     """Render rows in the requested format and write them safely."""
     check_target(request)
-    content = RENDERERS[request.fmt](rows, about, request.delimiter)
+    content = RENDERERS[request.fmt](rows, about, request)
     atomic_write(request.path, content)
 
 
@@ -115,16 +116,16 @@ def current_umask() -> int:
     return mask
 
 
-def _csv(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+def _csv(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> bytes:
     # UTF-8 with BOM: without it Excel reads the file in the legacy code page.
-    return to_csv(rows, delimiter).encode("utf-8-sig")
+    return to_csv(rows, request.delimiter, request.decimal).encode("utf-8-sig")
 
 
-def _json(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+def _json(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> bytes:
     return to_json(rows, about).encode("utf-8")
 
 
-def _markdown(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+def _markdown(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> bytes:
     header = (
         f"# Shortlist\n\n{about.get('tool', '')}, catalogue "
         f"`{about.get('catalogue_fingerprint', '')}`, {about.get('generated', '')}\n\n"
@@ -132,7 +133,7 @@ def _markdown(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> byt
     return (header + to_markdown(rows)).encode("utf-8")
 
 
-def _xlsx(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+def _xlsx(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -230,7 +231,7 @@ def _fixed_zip_times(data: bytes) -> bytes:
     return out.getvalue()
 
 
-RENDERERS: dict[ExportFormat, Callable[[Sequence[Row], dict[str, Any], str], bytes]] = {
+RENDERERS: dict[ExportFormat, Callable[[Sequence[Row], dict[str, Any], ExportRequest], bytes]] = {
     ExportFormat.CSV: _csv,
     ExportFormat.XLSX: _xlsx,
     ExportFormat.JSON: _json,

@@ -22,25 +22,34 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def cell_text(column: str, value: object) -> str:
+DECIMAL_MARKS = (".", ",")
+
+
+def default_decimal(delimiter: str) -> str:
+    """The decimal mark that goes with a delimiter: a spreadsheet that expects `;` between
+    fields (Spain, Italy, Poland, France, Germany) reads `0.42` as text, `0,42` as a number."""
+    return "," if delimiter == ";" else "."
+
+
+def cell_text(column: str, value: object, decimal: str = ".") -> str:
     """A row value as CSV/Markdown text; numbers as numbers, text neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if column in NUMBER_COLUMNS:
-        return str(value)
+        return str(value).replace(".", decimal)
     return neutralise(str(value))
 
 
-def to_csv(rows: Sequence[Row], delimiter: str = ",") -> str:
+def to_csv(rows: Sequence[Row], delimiter: str = ",", decimal: str = ".") -> str:
     """All rows as CSV text with a header; no BOM (the file writer adds it)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
         data = row.as_dict()
-        writer.writerow([cell_text(c, data[c]) for c in COLUMNS])
+        writer.writerow([cell_text(c, data[c], decimal) for c in COLUMNS])
     return buffer.getvalue()
 
 
