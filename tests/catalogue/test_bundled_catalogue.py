@@ -133,3 +133,9 @@ def test_data_folder_is_the_package_data() -> None:
     assert (DATA / "taxonomy.yaml").is_file()
     assert DATA.name == "data"
     assert Path(DATA / "smes").is_dir()
+
+
+def test_every_need_not_in_english_has_an_english_title() -> None:
+    catalogue = open_catalogue()
+    missing = [n.id for n in catalogue.needs if n.language != "en" and not n.title_en]
+    assert not missing
