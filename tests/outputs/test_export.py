@@ -26,10 +26,12 @@ from gssc_match.matching.scoring import load_weights
 from gssc_match.outputs import export as export_module
 from gssc_match.outputs.export import ExportFormat, ExportRequest, export, format_for
 from gssc_match.outputs.formats import FORMULA_START, neutralise
-from gssc_match.outputs.rows import COLUMNS, NUMBER_COLUMNS
+from gssc_match.outputs.rows import HEADERS, NUMBER_COLUMNS, output_columns
 from gssc_match.selection import Selection
 
 Rows = list[dict[str, Any]]
+COLUMNS = output_columns()
+COLUMN_OF = {heading: column for column, heading in HEADERS.items()}
 INJECTION = '=HYPERLINK("http://x","y")'
 NAMES_WITH_DIACRITICS = ("Huế", "Hội An", "Powódź Alarm", "e-Urząd", "Valparaíso")
 TITLES_WITH_DIACRITICS = ("Hệ thống cảnh báo lũ sớm cho sông Hương", "Água potável")
@@ -89,14 +91,17 @@ def read_csv(path: Path, delimiter: str = ",", decimal: str = ".") -> Rows:
 
 
 def sheet_records(path: Path, sheet: str) -> Rows:
+    """A sheet's rows keyed by column name (the sheet shows human headings)."""
     book = openpyxl.load_workbook(path)
     rows = list(book[sheet].iter_rows(values_only=True))
-    header = [str(h) for h in rows[0]]
+    header = [COLUMN_OF.get(str(h), str(h)) for h in rows[0]]
     return [dict(zip(header, values, strict=True)) for values in rows[1:]]
 
 
 def read_xlsx(path: Path) -> Rows:
-    return sheet_records(path, "shortlist")
+    """The first sheet, in the column order of the other formats."""
+    first = openpyxl.load_workbook(path).worksheets[0].title
+    return [{c: record[c] for c in COLUMNS} for record in sheet_records(path, first)]
 
 
 def comparable(rows: Rows) -> Rows:
@@ -137,26 +142,30 @@ def test_json_export_carries_the_same_provenance_as_rank(tmp_path: Path, mini_pa
 def test_markdown_shows_every_row(tmp_path: Path, mini_path: Path) -> None:
     out = exported(mini_path, tmp_path / "s.md")
     text = out.read_text(encoding="utf-8")
-    table = [line for line in text.splitlines() if line.startswith("| ") and "need_id" not in line]
+    table = [line for line in text.splitlines() if re.match(r"\| [0-9]+ \|", line)]
     rows = rank_rows(mini_path, [])
-    assert len(table) == len(rows)
-    for line, row in zip(table, rows, strict=True):
-        assert line.startswith(f"| {row['need_id']} |")
-    assert "no good match" in text
+    matched = [r for r in rows if r["sme_id"]]
+    assert len(table) == len(matched)
+    for line, row in zip(table, matched, strict=True):
+        assert line.startswith(f"| {row['rank']} | ")
+        assert f"`{row['sme_id']}`" in line
+    for row in rows:
+        assert f"`{row['need_id']}`" in text
+    assert "No good match" in text
 
 
 def test_xlsx_lists_needs_without_a_good_match(tmp_path: Path, mini_path: Path) -> None:
     out = exported(mini_path, tmp_path / "s.xlsx")
-    missing = sheet_records(out, "no good match")
+    missing = sheet_records(out, "No good match")
     assert [r["need_id"] for r in missing] == ["vn-hoi-an-lantern-crafts"]
-    about = {r["key"]: r["value"] for r in sheet_records(out, "about")}
+    about = {r["Setting"]: r["Value"] for r in sheet_records(out, "About")}
     assert str(about["catalogue_fingerprint"]).startswith("sha256:")
 
 
 def test_xlsx_numbers_are_numbers(tmp_path: Path, mini_path: Path) -> None:
     out = exported(mini_path, tmp_path / "s.xlsx")
-    sheet = openpyxl.load_workbook(out)["shortlist"]
-    header = [c.value for c in sheet[1]]
+    sheet = openpyxl.load_workbook(out)["Shortlist"]
+    header = [COLUMN_OF[str(c.value)] for c in sheet[1]]
     first = {h: c for h, c in zip(header, sheet[2], strict=True)}
     assert first["rank"].data_type == "n"
     assert first["score"].data_type == "n"
@@ -282,7 +291,7 @@ def test_a_formula_name_is_inert_in_csv(tmp_path: Path, hostile: Catalogue) -> N
 def test_a_formula_name_is_inert_in_xlsx(tmp_path: Path, hostile: Catalogue) -> None:
     out = tmp_path / "s.xlsx"
     export_hostile(hostile, out, ExportFormat.XLSX)
-    sheet = openpyxl.load_workbook(out)["shortlist"]
+    sheet = openpyxl.load_workbook(out)["Shortlist"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == INJECTION]
     assert len(cells) == 1
     assert cells[0].data_type == "s"

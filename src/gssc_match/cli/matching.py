@@ -29,6 +29,14 @@ if TYPE_CHECKING:
     from ..outputs.rows import Result
 
 
+WithContactsOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-contacts", help="Include the SMEs' contact names and e-mails (left out by default)."
+    ),
+]
+
+
 class RankFormat(StrEnum):
     """Output formats of `rank` (all built from the same rows)."""
 
@@ -52,16 +60,24 @@ def rank(
     ),
     weights: WeightsOption = None,
     data: DataOption = None,
+    with_contacts: WithContactsOption = False,
 ) -> None:
     """Rank SMEs for city needs (or, with --sme, needs for one SME), with reasons."""
     from ..outputs.formats import to_csv, to_json
+    from ..outputs.rows import output_columns
 
+    if with_contacts and fmt is RankFormat.TABLE:
+        raise typer.BadParameter(
+            "contacts are never shown in the terminal table; use --format json or csv",
+            param_hint="--with-contacts",
+        )
     selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
     result, about, _ = _run_rank(selection, weights, data)
+    columns = output_columns(with_contacts)
     if fmt is RankFormat.JSON:
-        sys.stdout.write(to_json(result.rows, about))
+        sys.stdout.write(to_json(result.rows, about, columns))
     elif fmt is RankFormat.CSV:
-        sys.stdout.write(to_csv(result.rows))
+        sys.stdout.write(to_csv(result.rows, columns=columns))
     else:
         from rich.console import Console
 
@@ -166,6 +182,7 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     weights: WeightsOption = None,
     data: DataOption = None,
+    with_contacts: WithContactsOption = False,
 ) -> None:
     """Write the same rows as `rank` to CSV, XLSX, JSON or Markdown, safely."""
     from ..about import generated_date
@@ -177,7 +194,8 @@ def export(
     selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
     result, about, inputs = _run_rank(selection, weights, data)
     about["generated"] = generated_date()
-    run_export(result.rows, about, ExportRequest(out, chosen, force, delimiter, mark, inputs))
+    request = ExportRequest(out, chosen, force, delimiter, mark, inputs, with_contacts)
+    run_export(result.rows, about, request)
     typer.echo(f"wrote {len(result.rows)} rows to {out}", err=True)
 
 

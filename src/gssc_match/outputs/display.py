@@ -6,8 +6,9 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..catalogue.models import Need
 from ..matching.ranking import Match, Shortlist
-from .rows import Result, concepts_text, related_text
+from .rows import Result, concepts_text, no_match_text, related_text, why
 
 
 def render(result: Result, console: Console, *, explain: bool = False) -> None:
@@ -25,14 +26,10 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
     title = Text.assemble(
         (need.id, "bold"), f"  {need.city}, {need.country} · {need.priority} · ", need.title
     )
+    if need.title_en:
+        title.append(f" ({need.title_en})", style="italic")
     if not shortlist.matches:
-        reason = (
-            f"No good match: the best relevance is {shortlist.best_relevance:.3f}, below the "
-            f"threshold {result.weights.no_match_threshold:.2f}."
-            if shortlist.no_good_match
-            else "No SME reaches the minimum score."
-        )
-        return Group(title, Text(reason, style="yellow"))
+        return Group(title, Text(no_match_text(shortlist, result.context), style="yellow"))
     table = Table(show_header=True, header_style="bold", expand=False)
     table.add_column("#", justify="right", overflow="fold")
     table.add_column("SME", overflow="fold")
@@ -43,29 +40,16 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
     for match in shortlist.matches:
         table.add_row(
             str(match.rank),
-            match.sme.name,
-            match.sme.id,
-            match.sme.cluster,
+            Text(match.sme.name),
+            Text(match.sme.id),
+            Text(match.sme.cluster),
             f"{match.score:.3f}",
-            why(match),
+            Text(why(match)),
         )
     parts: list[RenderableType] = [title, table]
     if explain:
         parts += [explanation(m) for m in shortlist.matches]
     return Group(*parts)
-
-
-def why(match: Match) -> str:
-    """One line: shared concepts, else related ones (same pillar), else shared words."""
-    names = [c.name for c in match.concepts[:3]]
-    if names:
-        return "concepts: " + ", ".join(names)
-    if match.related:
-        first = match.related[0]
-        return f"related ({first.pillar}): {first.need_concepts[0]} ~ {first.sme_concepts[0]}"
-    if match.shared_terms:
-        return "shared terms: " + ", ".join(match.shared_terms[:4])
-    return "similar wording"
 
 
 def explanation(match: Match) -> RenderableType:
@@ -91,7 +75,7 @@ def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
     if not matches:
         return Text("No needs selected.", style="yellow")
     sme = matches[0].sme
-    table = Table(title=f"Needs that fit {sme.name} ({sme.id})", title_justify="left")
+    table = Table(title=Text(f"Needs that fit {sme.name} ({sme.id})"), title_justify="left")
     table.add_column("#", justify="right", overflow="fold")
     table.add_column("need", overflow="fold")
     _id_column(table, [m.need.id for m in matches])
@@ -102,14 +86,24 @@ def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
     for match in matches:
         table.add_row(
             str(match.rank),
-            match.need.title,
-            match.need.id,
-            match.need.city,
-            match.need.country,
+            _need_title(match.need),
+            Text(match.need.id),
+            Text(match.need.city),
+            Text(match.need.country),
             f"{match.score:.3f}",
-            why(match),
+            Text(why(match)),
         )
     return table
+
+
+def _need_title(need: Need) -> Text:
+    """The title as the city wrote it, and its English title below when there is one.
+
+    Catalogue text goes in as `Text`, never as markup: a `[bold]` in a title stays text."""
+    title = Text(need.title)
+    if need.title_en:
+        title.append(f"\n{need.title_en}", style="italic")
+    return title
 
 
 def _id_column(table: Table, ids: list[str]) -> None:
