@@ -10,18 +10,29 @@ from ..catalogue.models import Need
 from ..matching.ranking import Match, Shortlist
 from .rows import Result, concepts_text, no_match_text, related_text, why
 
+WORDS = 14  # text columns keep room for a long word before narrower ones give way
+ROOM_FOR_WORDS = 60  # ... when the console has this much beside the longest id
+
 
 def render(result: Result, console: Console, *, explain: bool = False) -> None:
     """Print a table per need (forward view) or one table of needs (SME view)."""
     if result.sme_matches or not result.shortlists:
-        console.print(_sme_table(result.sme_matches))
+        console.print(_sme_table(result.sme_matches, _words(console, result)))
         return
     for shortlist in result.shortlists:
-        console.print(_shortlist_view(shortlist, result, explain))
+        console.print(_shortlist_view(shortlist, result, explain, _words(console, result)))
         console.print()
 
 
-def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> RenderableType:
+def _words(console: Console, result: Result) -> int | None:
+    """A minimum width for text columns, unless the ids need that room to stay whole."""
+    ids = [len(r.need_id) for r in result.rows] + [len(r.sme_id or "") for r in result.rows]
+    return WORDS if console.width - max(ids, default=0) >= ROOM_FOR_WORDS else None
+
+
+def _shortlist_view(
+    shortlist: Shortlist, result: Result, explain: bool, words: int | None = None
+) -> RenderableType:
     need = shortlist.need
     title = Text.assemble(
         (need.id, "bold"), f"  {need.city}, {need.country} · {need.priority} · ", need.title
@@ -36,7 +47,7 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
     _id_column(table, [m.sme.id for m in shortlist.matches])
     table.add_column("cluster", overflow="fold")
     table.add_column("score", justify="right", overflow="fold")
-    table.add_column("why", overflow="fold")
+    table.add_column("why", overflow="fold", min_width=words)
     for match in shortlist.matches:
         table.add_row(
             str(match.rank),
@@ -71,25 +82,23 @@ def explanation(match: Match) -> RenderableType:
     return Group(heading, table, evidence)
 
 
-def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
+def _sme_table(matches: tuple[Match, ...], words: int | None = None) -> RenderableType:
     if not matches:
         return Text("No needs selected.", style="yellow")
     sme = matches[0].sme
     table = Table(title=Text(f"Needs that fit {sme.name} ({sme.id})"), title_justify="left")
     table.add_column("#", justify="right", overflow="fold")
-    table.add_column("need", overflow="fold")
+    table.add_column("need", overflow="fold", min_width=words)
     _id_column(table, [m.need.id for m in matches])
-    for column in ("city", "country"):
-        table.add_column(column, overflow="fold")
+    table.add_column("place", overflow="fold")
     table.add_column("score", justify="right", overflow="fold")
-    table.add_column("why", overflow="fold")
+    table.add_column("why", overflow="fold", min_width=words)
     for match in matches:
         table.add_row(
             str(match.rank),
             _need_title(match.need),
             Text(match.need.id),
-            Text(match.need.city),
-            Text(match.need.country),
+            Text(f"{match.need.city}, {match.need.country}"),
             f"{match.score:.3f}",
             Text(why(match)),
         )
