@@ -14,6 +14,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -224,34 +225,51 @@ def _midnight(day: str) -> dt.datetime:
 
 
 def _fill(sheet: Any, columns: Sequence[str], records: Iterable[dict[str, Any]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
     sheet.append([header(c) for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    styled: dict[int, Any] = {}
     for r, record in enumerate(records, start=2):
         for c, column in enumerate(columns, start=1):
             value = record[column]
             cell = sheet.cell(row=r, column=c)
+            _style(cell, column, styled)
             if value is None:
                 continue
             if column in NUMBER_COLUMNS or isinstance(value, bool):
                 cell.value = value
-                cell.number_format = NUMBER_FORMATS.get(column, "0.000")
             else:
                 cell.value = str(value)
                 cell.data_type = "s"  # text stays text, even when it starts with "="
                 cell.quotePrefix = str(value).startswith(("=", "+", "-", "@"))
 
 
+def _style(cell: Any, column: str, styled: dict[int, Any]) -> None:
+    """Wrapped and top-aligned text, numbers in their format.
+
+    openpyxl hashes a style object on every assignment, which a sheet of 10,000 rows
+    feels; every cell below the first of its column gets a copy of that cell's style.
+    """
+    from openpyxl.styles import Alignment
+
+    first = styled.get(cell.column)
+    if first is not None:
+        cell._style = copy(first._style)
+        return
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if column in NUMBER_COLUMNS:
+        cell.number_format = NUMBER_FORMATS.get(column, "0.000")
+    styled[cell.column] = cell
+
+
 def _lay_out(sheet: Any, columns: Sequence[str], printed: int) -> None:
     """Readable on screen (wrapped text, frozen header, filters) and on paper (landscape,
     the printed columns fit to the page width, the header repeated on every page)."""
-    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = wrap
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     widths = []
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
