@@ -10,7 +10,15 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    WithJsonSchema,
+)
 
 from .codes import COUNTRY_CODES, LANGUAGE_CODES
 
@@ -94,7 +102,9 @@ Name = Annotated[str, AfterValidator(_name)]
 CountryCode = Annotated[str, AfterValidator(_country_code)]
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
 Url = Annotated[str, AfterValidator(_url)]
-Email = Annotated[str, AfterValidator(_email)]
+# The same rule for editors: the JSON Schema carries it as a pattern.
+_EMAIL_SCHEMA = {"type": "string", "maxLength": 254, "pattern": f"^(?![=+\\-@]){_EMAIL.pattern}$"}
+Email = Annotated[str, AfterValidator(_email), WithJsonSchema(_EMAIL_SCHEMA)]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
