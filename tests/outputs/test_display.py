@@ -53,3 +53,15 @@ def test_sme_ids_are_never_cut_in_the_shortlist(long_ids: Path, width: int) -> N
 def test_need_ids_are_never_cut_in_the_reverse_view(long_ids: Path, width: int) -> None:
     text = shown(long_ids, Selection(sme_id=LONG_SME), width)
     assert LONG_NEED in text
+
+
+def test_catalogue_text_is_never_read_as_markup(mini_copy: Path) -> None:
+    need = mini_copy / "needs" / "cape-verde" / "cv-sal-dessalinizacao.yaml"
+    text = need.read_text(encoding="utf-8").replace(
+        "title: Água potável para a ilha do Sal", "title: '[red]Água[/red] [link=x]potável'"
+    )
+    need.write_text(text, encoding="utf-8")
+    selection = Selection(need_ids=("cv-sal-dessalinizacao",))
+    assert "[red]Água[/red] [link=x]potável" in shown(mini_copy, selection, 200)
+    reverse = shown(mini_copy, Selection(sme_id="brine-less"), 200)
+    assert "[red]Água[/red] [link=x]potável" in reverse
