@@ -10,7 +10,7 @@ from .errors import CatalogueError, UsageError
 from .matching.overview import Overview, overview
 from .matching.ranking import Match, Matcher
 from .matching.scoring import Weights, load_weights
-from .outputs.rows import Result, rows_for_matches, rows_for_shortlists
+from .outputs.rows import Context, Result, rows_for_matches, rows_for_shortlists
 from .progress import Progress, silent
 from .selection import Selection
 
@@ -39,12 +39,14 @@ def rank(
 
 def _rank(matcher: Matcher, selection: Selection, progress: Progress) -> Result:
     weights = matcher.weights
+    context = Context(selection, weights.no_match_threshold)
     if selection.sme_id is not None:
         matches = tuple(matcher.for_sme(selection.sme_id, selection))
-        return Result(weights, (), matches, tuple(rows_for_matches(matches)))
+        return Result(weights, (), matches, tuple(rows_for_matches(matches, context)), context)
     total = len(matcher.select_needs(selection))
     shortlists = tuple(progress(matcher.shortlists(selection), total, "ranking"))
-    return Result(weights, shortlists, (), tuple(rows_for_shortlists(shortlists)))
+    rows = tuple(rows_for_shortlists(shortlists, context))
+    return Result(weights, shortlists, (), rows, context)
 
 
 def briefing(

@@ -19,6 +19,7 @@ from gssc_match.matching.scoring import load_weights
 from gssc_match.outputs.html.catalogue import catalogue_html
 from gssc_match.outputs.html.render import script_json, web_link
 from gssc_match.outputs.html.report import ReportInput, report_html
+from gssc_match.outputs.rows import CONTACT_COLUMNS, output_columns
 from gssc_match.selection import Selection
 
 ABOUT = {"tool": "gssc-match test", "catalogue_fingerprint": "sha256:0", "generated": "2030-01-02"}
@@ -117,10 +118,14 @@ def test_the_report_data_block_holds_rank_rows(mini: Catalogue) -> None:
     from gssc_match.api import rank
 
     html = _report(mini, Selection(country="chile"))
-    rows = [r.as_dict() for r in rank(mini, Selection(country="chile")).rows]
+    columns = output_columns()
+    rows = [
+        {c: r.as_dict()[c] for c in columns} for r in rank(mini, Selection(country="chile")).rows
+    ]
     data = _data_block(html)
     assert isinstance(data, dict)
     assert data["rows"] == rows
+    assert not any(c in row for row in data["rows"] for c in CONTACT_COLUMNS)
 
 
 def test_an_unmet_need_says_why_with_its_best_candidate(mini: Catalogue) -> None:
@@ -234,6 +239,18 @@ def test_weights_of_the_run_are_on_the_page(mini: Catalogue) -> None:
     html = _report(mini, Selection())
     parts = load_weights().parts
     assert f"text {parts.text:.2f} + concept {parts.concept:.2f}" in html
+
+
+def test_contacts_stay_out_of_both_pages(mini: Catalogue) -> None:
+    contacts = [s.contact for s in mini.smes if s.contact is not None]
+    assert contacts  # the fixture has one, or this test would prove nothing
+    pages = [
+        _report(mini, Selection()),
+        catalogue_html(mini, best_needs(mini), {**ABOUT, "smes": 0, "needs": 0}),
+    ]
+    for html in pages:
+        for contact in contacts:
+            assert contact.email not in html
 
 
 def test_a_selection_without_needs_still_gives_a_page(mini: Catalogue) -> None:

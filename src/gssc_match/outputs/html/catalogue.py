@@ -59,7 +59,8 @@ def catalogue_context(
         "target_countries": [c.name for c in catalogue.taxonomy.source.countries],
         "data": {
             "about": about,
-            "smes": [s.model_dump(mode="json") for s in catalogue.smes],
+            # Contacts stay out of a page meant to be shared (as rank leaves them out).
+            "smes": [s.model_dump(mode="json", exclude={"contact"}) for s in catalogue.smes],
             "best_needs": {
                 sme_id: [{"need_id": m.need.id, "score": round(m.score, 4)} for m in matches]
                 for sme_id, matches in sorted(fits.items())

@@ -15,6 +15,7 @@ import numpy as np
 from markupsafe import Markup
 
 from ...catalogue.text import fold
+from ..rows import output_columns
 from .charts import Bars, HeatmapData, heatmap, stacked_bars
 from .render import render
 from .views import MatchView, match_view
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from ...matching.overview import Grid, NeedFacts, Overview
     from ...matching.ranking import Match, Shortlist
     from ...matching.scoring import Weights
-    from ..rows import Result
+    from ..rows import Result, Row
 
 MATCHED, UNMET = "with a match", "no good match"
 BAR_COLOURS = {MATCHED: "#2c7fb8", UNMET: "#d9d9d9"}
@@ -38,6 +39,7 @@ class NeedView:
 
     id: str
     title: str
+    title_en: str | None
     city: str
     country: str
     priority: str
@@ -106,8 +108,15 @@ def report_context(given: ReportInput) -> dict[str, Any]:
         "unmet": unmet,
         "unmatched_smes": unmatched,
         "needs": needs,
-        "data": {"about": given.about, "rows": [r.as_dict() for r in given.result.rows]},
+        "data": {"about": given.about, "rows": _data_rows(given.result.rows)},
     }
+
+
+def _data_rows(rows: Sequence[Row]) -> list[dict[str, object]]:
+    """`rank`'s rows as its JSON has them: without contacts, which a shared page must not
+    carry (`export --with-contacts` is the way to hand them out)."""
+    columns = output_columns()
+    return [{c: row.as_dict()[c] for c in columns} for row in rows]
 
 
 def _title(given: ReportInput) -> str:
@@ -134,6 +143,7 @@ def _need_view(
     return NeedView(
         id=need.id,
         title=need.title,
+        title_en=need.title_en,
         city=need.city,
         country=need.country,
         priority=need.priority.value,
@@ -207,7 +217,7 @@ def heatmaps(given: ReportInput, needs: Sequence[NeedView]) -> list[Chart]:
 
 
 def _need_labels(needs: Sequence[NeedView], limit: int = 48) -> list[str]:
-    labels = [f"{n.city}: {n.title}" for n in needs]
+    labels = [f"{n.city}: {n.title_en or n.title}" for n in needs]
     return [t if len(t) <= limit else t[: limit - 1].rstrip() + "…" for t in labels]
 
 
