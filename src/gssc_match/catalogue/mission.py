@@ -295,7 +295,11 @@ def reference_problems(
     smes: Mapping[str, Sme],
     countries: Mapping[str, object],
 ) -> list[Problem]:
-    """The mission against the catalogue: country, needs of that country, SME ids, clocks."""
+    """The mission against the catalogue: country, needs of that country, SME ids, clocks.
+
+    Needs and SMEs are checked only when given: `validate missions/x.yaml` alone has
+    read none, and must not call every id unknown.
+    """
     at = _At(document)
     found: list[Problem] = []
     if countries and mission.country not in countries:
@@ -307,7 +311,7 @@ def reference_problems(
                 "reference",
             )
         )
-    for i, delegation in enumerate(mission.delegations):
+    for i, delegation in enumerate(mission.delegations if needs else ()):
         for j, need_id in enumerate(delegation.needs):
             need = needs.get(need_id)
             if need is None:
@@ -322,7 +326,7 @@ def reference_problems(
                         "reference",
                     )
                 )
-    found += _sme_references(mission, at, smes)
+    found += _sme_references(mission, at, smes) if smes else []
     return sorted(found)
 
 
