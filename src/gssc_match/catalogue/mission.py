@@ -14,13 +14,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field
 
 from ..problems import Problem, error
 from .models import Line, Name, Need, Record, Slug, Sme, WholeNumber
 from .yamlsafe import Document, Key
-from .zones import LocalTime, city_of, country_zones, is_zone, local_kind
+from .zones import LocalTime, city_of, country_zones, is_zone, local_kind, zone
 
 _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -170,10 +171,12 @@ def mission_problems(mission: Mission, document: Document) -> list[Problem]:
 def _session_problems(mission: Mission, at: _At) -> Iterator[Problem]:
     length = dt.timedelta(minutes=mission.meeting_minutes)
     seen: list[tuple[dt.datetime, dt.datetime, int]] = []
+    host = zone(mission.timezone)
     for i, session in enumerate(mission.sessions):
-        start = dt.datetime.combine(session.date, session.start)
-        end = dt.datetime.combine(session.date, session.end)
-        if end <= start:
+        # Real minutes, in UTC: a session over a clock change is an hour shorter or longer.
+        start = dt.datetime.combine(session.date, session.start, host).astimezone(dt.UTC)
+        end = dt.datetime.combine(session.date, session.end, host).astimezone(dt.UTC)
+        if session.end <= session.start:
             yield at(
                 ("sessions", i, "end"),
                 f"session ends at {session.end:%H:%M}, not after it starts ({session.start:%H:%M})",
@@ -189,10 +192,14 @@ def _session_problems(mission: Mission, at: _At) -> Iterator[Problem]:
             if start < other_end and other_start < end:
                 yield at(
                     ("sessions", i, "start"),
-                    f"session overlaps session {j + 1} "
-                    f"({other_start:%Y-%m-%d %H:%M}-{other_end:%H:%M})",
+                    f"session overlaps session {j + 1} ({_wall(other_start, host)}-"
+                    f"{_wall(other_end, host)[11:]})",
                 )
         seen.append((start, end, i))
+
+
+def _wall(instant: dt.datetime, host: ZoneInfo) -> str:
+    return f"{instant.astimezone(host):%Y-%m-%d %H:%M}"
 
 
 def _minutes(delta: dt.timedelta) -> int:
