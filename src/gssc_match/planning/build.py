@@ -230,7 +230,7 @@ def _delegation_cause(mission: Mission, setup: _Setup, d: int) -> str:
             f"hours do not overlap: none of its {len(relevant)} relevant SMEs is free while it is"
         )
     if len(relevant) < mission.min_meetings:
-        return f"only {len(relevant)} SMEs are relevant to its needs"
+        return f"only {len(relevant)} of the mission's SMEs are relevant to its needs"
     if cap < mission.min_meetings:
         return f"its max_meetings is {cap}"
     if len(setup.free_d[d]) < mission.min_meetings:
