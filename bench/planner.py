@@ -93,7 +93,7 @@ def mission_child() -> None:
         json.dumps(
             {
                 "seconds": done - scored,
-                "rank_seconds": scored - started,
+                "rank_seconds": ranked - started,
                 "objective": solution.objective,
                 "bound": solution.bound,
                 "gap": solution.gap,
