@@ -91,7 +91,8 @@ def plan(
         inputs = (*catalogue.files, weights or DEFAULT_WEIGHTS, mission)
         request = AgendaRequest(out, chosen, force, delimiter, inputs, per_participant)
         written = agenda_files(agenda, about, request)
-        typer.echo(f"wrote {len(agenda.rows)} meetings to {', '.join(map(str, written))}", err=True)
+        more = f" and {len(written) - 1} participant calendars beside it" if written[1:] else ""
+        typer.echo(f"wrote {len(agenda.rows)} meetings to {out}{more}", err=True)
         return
     if fmt is PlanFormat.JSON:
         sys.stdout.write(agenda_json(agenda, about))
