@@ -75,7 +75,7 @@ def mission_child() -> None:
     from gssc_match.api import open_catalogue
     from gssc_match.matching.ranking import Matcher
     from gssc_match.matching.scoring import load_weights
-    from gssc_match.planning.build import _setup
+    from gssc_match.planning.build import prepare
     from gssc_match.planning.load import load_mission
     from gssc_match.planning.solver import solve, solve_exact
     from gssc_match.planning.synthetic import random_instance
@@ -83,7 +83,7 @@ def mission_child() -> None:
     catalogue = open_catalogue()
     mission = load_mission(MISSION, catalogue)
     started = time.perf_counter()
-    setup = _setup(mission, catalogue, Matcher(catalogue, load_weights()))
+    setup = prepare(mission, catalogue, Matcher(catalogue, load_weights()))
     ranked = time.perf_counter()
     solve_exact(random_instance(2, 3, 2, seed=0))  # load HiGHS before the clock starts
     scored = time.perf_counter()

@@ -101,11 +101,11 @@ def test_generated_missions_keep_every_hard_rule(
 
 @pytest.mark.parametrize("seed", range(4))
 def test_the_plan_reaches_the_exact_optimum(seed: int, mini: Catalogue, matcher: Matcher) -> None:
-    from gssc_match.planning.build import _setup
+    from gssc_match.planning.build import prepare
 
     mission = random_mission(seed)
     plan = plan_mission(mission, mini, matcher)
-    exact = solve_exact(_setup(mission, mini, matcher).instance)
+    exact = solve_exact(prepare(mission, mini, matcher).instance)
     assert plan.solution.objective == pytest.approx(exact.objective, abs=1e-6)
 
 

@@ -66,7 +66,7 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class _Setup:
+class Setup:
     """A mission laid out on indices, with what the shortfall causes need to know."""
 
     delegations: tuple[Delegation, ...]
@@ -83,7 +83,7 @@ def plan_mission(
     mission: Mission, catalogue: Catalogue, matcher: Matcher, *, accept_gap: float = 0.0
 ) -> Plan:
     """The best agenda under the mission's rules (see `solver` for the model)."""
-    setup = _setup(mission, catalogue, matcher)
+    setup = prepare(mission, catalogue, matcher)
     solution = solve(setup.instance, accept_gap=accept_gap)
     meetings = tuple(
         sorted(
@@ -111,7 +111,8 @@ def _attendees(mission: Mission, catalogue: Catalogue) -> tuple[Attendee, ...]:
     )
 
 
-def _setup(mission: Mission, catalogue: Catalogue, matcher: Matcher) -> _Setup:
+def prepare(mission: Mission, catalogue: Catalogue, matcher: Matcher) -> Setup:
+    """The mission on indices: slots, who is free when, pair values, and the solver instance."""
     delegations = tuple(sorted(mission.delegations, key=lambda d: d.id))
     attendees = _attendees(mission, catalogue)
     slots = make_slots(mission)
@@ -133,7 +134,7 @@ def _setup(mission: Mission, catalogue: Catalogue, matcher: Matcher) -> _Setup:
     for d, s in pins - set(values):
         values[(d, s)] = pinned_value(matcher, delegations[d].needs, attendees[s].sme.id)
     instance = _instance(mission, delegations, attendees, slots, free_d, free_s, values, pins)
-    return _Setup(delegations, attendees, slots, free_d, free_s, values, pins, instance)
+    return Setup(delegations, attendees, slots, free_d, free_s, values, pins, instance)
 
 
 def _sme_free(slots: tuple[Slot, ...], attendee: Attendee) -> frozenset[int]:
@@ -180,7 +181,7 @@ def _cap(cap: int | None, slots: tuple[Slot, ...]) -> int:
     return len(slots) if cap is None else min(cap, len(slots))
 
 
-def _meeting(setup: _Setup, option: Option, slot: int) -> Meeting:
+def _meeting(setup: Setup, option: Option, slot: int) -> Meeting:
     key = (option.delegation, option.sme)
     return Meeting(
         setup.slots[slot],
@@ -195,7 +196,7 @@ def _meeting(setup: _Setup, option: Option, slot: int) -> Meeting:
 
 
 def _shortfalls(
-    mission: Mission, setup: _Setup, meetings: tuple[Meeting, ...]
+    mission: Mission, setup: Setup, meetings: tuple[Meeting, ...]
 ) -> tuple[Shortfall, ...]:
     got = Counter(m.delegation.id for m in meetings)
     met = {(m.delegation.id, m.attendee.sme.id) for m in meetings}
@@ -219,7 +220,7 @@ def _shortfalls(
     return tuple(found)
 
 
-def _delegation_cause(mission: Mission, setup: _Setup, d: int) -> str:
+def _delegation_cause(mission: Mission, setup: Setup, d: int) -> str:
     relevant = [s for (dd, s) in setup.values if dd == d]
     shared = [s for s in relevant if setup.free_d[d] & setup.free_s[s]]
     cap = setup.instance.delegation_caps[d]
@@ -243,7 +244,7 @@ def _delegation_cause(mission: Mission, setup: _Setup, d: int) -> str:
     return "its relevant SMEs' caps and free slots are taken by pins and other delegations"
 
 
-def _pin_cause(setup: _Setup, d: int, s: int) -> str:
+def _pin_cause(setup: Setup, d: int, s: int) -> str:
     attendee = setup.attendees[s]
     if not setup.free_s[s]:
         return f"{attendee.sme.id} is free in no session slot (hours {attendee.hours})"

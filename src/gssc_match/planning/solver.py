@@ -375,8 +375,20 @@ def _hall_rows(
 
 
 def _place(instance: Instance, chosen: list[int]) -> tuple[tuple[int, int], ...] | None:
-    """Slots for the most valuable of the chosen pairs, pins and targets kept; None if not."""
+    """Slots for the most valuable of the chosen pairs, pins and targets kept; None if not.
+
+    The LP relaxation places almost every pair whole; those are kept and only the few
+    left fractional go to a small MILP on the cells still free. If that fails, the whole
+    placement is solved as one MILP.
+    """
     subset = replace(instance, options=tuple(instance.options[o] for o in chosen))
+    whole = _place_lp_first(subset) or _place_milp(subset)
+    if whole is None:
+        return None
+    return tuple(sorted((chosen[o], t) for o, t in whole))
+
+
+def _place_milp(subset: Instance) -> tuple[tuple[int, int], ...] | None:
     model = _model(subset)
     n = model.option_of.size
     ones = np.ones(n)
@@ -387,9 +399,62 @@ def _place(instance: Instance, chosen: list[int]) -> tuple[tuple[int, int], ...]
         bounds=Bounds(np.zeros(n), ones),
         options={"presolve": False, "mip_rel_gap": 0.0},
     )
+    return None if result.x is None else _meetings(model, np.round(result.x))
+
+
+def _place_lp_first(subset: Instance) -> tuple[tuple[int, int], ...] | None:
+    model = _model(subset)
+    n = model.option_of.size
+    ones = np.ones(n)
+    result = milp(
+        -model.values,
+        constraints=model.rows[:3] + _hard_rows(subset, model),
+        integrality=np.zeros(n),
+        bounds=Bounds(np.zeros(n), ones),
+        options={"presolve": False},
+    )
     if result.x is None:
         return None
-    return tuple((chosen[o], t) for o, t in _meetings(model, np.round(result.x)))
+    whole = result.x > 1 - 1e-6
+    kept = _meetings(model, whole.astype(np.int64))
+    placed = {o for o, _ in kept}
+    rest = [o for o in range(len(subset.options)) if o not in placed]
+    if not rest:
+        return kept
+    found = _residual(subset, kept, rest)
+    if found is None:
+        return None
+    residual, index = found
+    more = _place_milp(residual)
+    if more is None:
+        return None
+    return tuple(sorted(kept + tuple((index[o], t) for o, t in more)))
+
+
+def _residual(
+    subset: Instance, kept: tuple[tuple[int, int], ...], rest: list[int]
+) -> tuple[Instance, list[int]] | None:
+    """The options not yet placed, on the cells and with the targets the placed ones leave."""
+    options = subset.options
+    busy = {("d", options[o].delegation, t) for o, t in kept}
+    busy |= {("s", options[o].sme, t) for o, t in kept}
+    done = Counter(options[o].delegation for o, _ in kept)
+    index: list[int] = []
+    left: list[Option] = []
+    for o in rest:
+        option = options[o]
+        free = tuple(
+            t
+            for t in option.slots
+            if ("d", option.delegation, t) not in busy and ("s", option.sme, t) not in busy
+        )
+        if free:
+            index.append(o)
+            left.append(replace(option, slots=free))
+    if any(options[o].pinned for o in set(rest) - set(index)):
+        return None  # a pin with no free cell left: the caller solves the placement whole
+    targets = tuple(max(0, t - done[d]) for d, t in enumerate(subset.targets))
+    return replace(subset, options=tuple(left), targets=targets), index
 
 
 def _fill(instance: Instance, placed: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
