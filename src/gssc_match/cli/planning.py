@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from ..outputs.agenda import AgendaFormat
 from .app import app
 from .options import DataOption, WeightsOption
 
@@ -102,4 +101,4 @@ def plan(
         sys.stdout.write(agenda_text(agenda, who or ()))
 
 
-__all__ = ["AgendaFormat", "plan"]
+__all__ = ["plan"]
