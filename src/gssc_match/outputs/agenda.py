@@ -72,6 +72,7 @@ def agenda_text(agenda: Agenda, only: Sequence[str] = ()) -> str:
         f"{visible(agenda.title)} ({agenda.mission_id}): {s['meetings']} meetings in "
         f"{s['slots']} slots",
         f"objective {s['objective']:.4f}, bound {s['bound']:.4f}: {_status(s)} ({s['method']})",
+        *(f"note: {note}" for note in s.get("notes", [])),
     ]
     by_d = [r for r in agenda.rows if not only or r.delegation in only]
     by_s = [r for r in agenda.rows if not only or r.sme_id in only]

@@ -84,6 +84,7 @@ def summary_of(plan: Plan) -> dict[str, Any]:
         "gap": round(solution.gap, 6),
         "status": "optimal" if solution.optimal else "feasible",
         "method": str(solution.method),
+        "notes": list(solution.notes),
     }
 
 
