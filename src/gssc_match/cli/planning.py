@@ -71,24 +71,25 @@ def plan(
         agenda_format_for,
         agenda_json,
         agenda_text,
+        check_agenda_target,
+        plan_about,
     )
 
     if len(delimiter) != 1 or delimiter in '"\r\n':
         raise typer.BadParameter(
             "must be one character, such as ',' or ';'", param_hint="--delimiter"
         )
-    chosen = agenda_format_for(out, None) if out is not None else None
     catalogue = open_catalogue(data)
-    agenda = run_plan(mission, catalogue, load_weights(weights), accept_gap=gap)
-    about = {
-        "tool": f"gssc-match {__import__('gssc_match').__version__}",
-        "catalogue_fingerprint": catalogue.fingerprint,
-        "mission": agenda.mission_id,
-    }
-    if out is not None and chosen is not None:
-        about["generated"] = generated_date()
+    request = None
+    if out is not None:
         inputs = (*catalogue.files, weights or DEFAULT_WEIGHTS, mission)
-        request = AgendaRequest(out, chosen, force, delimiter, inputs, per_participant)
+        fmt_out = agenda_format_for(out, None)
+        request = AgendaRequest(out, fmt_out, force, delimiter, inputs, per_participant)
+        check_agenda_target(request)  # before planning: a refusal should not wait for it
+    agenda = run_plan(mission, catalogue, load_weights(weights), accept_gap=gap)
+    about = plan_about(catalogue.fingerprint, agenda)
+    if request is not None:
+        about["generated"] = generated_date()
         written = agenda_files(agenda, about, request)
         more = f" and {len(written) - 1} participant calendars beside it" if written[1:] else ""
         typer.echo(f"wrote {len(agenda.rows)} meetings to {out}{more}", err=True)

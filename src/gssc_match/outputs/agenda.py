@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..errors import UsageError
 from ..planning.agenda import AGENDA_COLUMNS, AGENDA_NUMBERS, Agenda, AgendaRow
 from ..problems import printable, visible
@@ -289,6 +290,22 @@ class AgendaRequest:
     delimiter: str = ","
     protected: tuple[Path, ...] = ()
     per_participant: bool = False
+
+
+def plan_about(fingerprint: str, agenda: Agenda) -> dict[str, Any]:
+    """What an agenda was made from (no clock: same inputs, same bytes)."""
+    return {
+        "tool": f"gssc-match {__version__}",
+        "catalogue_fingerprint": fingerprint,
+        "mission": agenda.mission_id,
+    }
+
+
+def check_agenda_target(request: AgendaRequest) -> None:
+    """Refuse a target (the main file) that must not be written, before any work is done."""
+    check_target(
+        ExportRequest(request.path, ExportFormat.CSV, request.force, ",", request.protected)
+    )
 
 
 def agenda_files(agenda: Agenda, about: dict[str, Any], request: AgendaRequest) -> list[Path]:
