@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field
 
-from ..problems import Problem, error
+from ..problems import Problem, error, warning
 from .models import Line, Name, Need, Record, Slug, Sme, WholeNumber
 from .yamlsafe import Document, Key
 from .zones import LocalTime, city_of, country_zones, is_zone, local_kind, zone
@@ -164,6 +164,7 @@ def mission_problems(mission: Mission, document: Document) -> list[Problem]:
         *_duplicates(at, ("delegations",), [d.id for d in mission.delegations], "delegation"),
         *_duplicates(at, ("smes",), [s.id for s in mission.smes or []], "SME"),
         *_pair_problems(mission, at),
+        *_ignored_zones(mission, document),
     ]
     return sorted(found)
 
@@ -262,6 +263,17 @@ def _duplicates(at: _At, base: tuple[Key, ...], ids: list[str], what: str) -> It
                 "duplicate-id",
             )
         first.setdefault(record_id, i)
+
+
+def _ignored_zones(mission: Mission, document: Document) -> Iterator[Problem]:
+    """In person everyone is on the host's clock: an SME's own zone would be ignored."""
+    if mission.mode is not Mode.IN_PERSON:
+        return
+    for i, sme in enumerate(mission.smes or []):
+        if sme.timezone is not None:
+            line, col = document.position(("smes", i, "timezone"))
+            msg = "ignored in person: every time is on the host's clock (the mission's timezone)"
+            yield warning(document.path, line, col, msg, "mission")
 
 
 def _pair_problems(mission: Mission, at: _At) -> Iterator[Problem]:
