@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -197,10 +198,11 @@ def agenda_xlsx(agenda: Agenda, about: dict[str, Any]) -> bytes:
 def _participants(
     rows: Sequence[AgendaRow],
 ) -> list[tuple[Callable[[AgendaRow], str], str, str, bool]]:
+    """(key of a row, participant id, partner column, SME side?) for every participant."""
+    by_d: Callable[[AgendaRow], str] = attrgetter("delegation")
+    by_s: Callable[[AgendaRow], str] = attrgetter("sme_id")
     delegations = sorted({r.delegation for r in rows})
     smes = sorted({r.sme_id for r in rows})
-    by_d: Callable[[AgendaRow], str] = lambda r: r.delegation  # noqa: E731
-    by_s: Callable[[AgendaRow], str] = lambda r: r.sme_id  # noqa: E731
     return [(by_d, d, "sme_name", False) for d in delegations] + [
         (by_s, s, "delegation_name", True) for s in smes
     ]
