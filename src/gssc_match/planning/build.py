@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ..catalogue.loader import Catalogue
 from ..catalogue.mission import Delegation, Mission, MissionSme
@@ -42,11 +43,19 @@ class Meeting:
     pinned: bool
 
 
+class ShortfallKind(StrEnum):
+    """Who falls short."""
+
+    DELEGATION = "delegation"  # fewer meetings than min_meetings
+    PIN = "pin"  # a pinned pair that does not meet
+    SME = "sme"  # a listed SME free in no slot
+
+
 @dataclass(frozen=True)
 class Shortfall:
     """A delegation below its minimum, a pin not met, or an SME that cannot attend."""
 
-    kind: str  # "delegation", "pin" or "sme"
+    kind: ShortfallKind
     who: str
     got: int
     wanted: int
@@ -206,17 +215,25 @@ def _shortfalls(
             cause = _delegation_cause(mission, setup, d)
             found.append(
                 Shortfall(
-                    "delegation", delegation.id, got[delegation.id], mission.min_meetings, cause
+                    ShortfallKind.DELEGATION,
+                    delegation.id,
+                    got[delegation.id],
+                    mission.min_meetings,
+                    cause,
                 )
             )
     for d, s in sorted(setup.pins):
         pair = (setup.delegations[d].id, setup.attendees[s].sme.id)
         if pair not in met:
-            found.append(Shortfall("pin", f"{pair[0]} / {pair[1]}", 0, 1, _pin_cause(setup, d, s)))
+            found.append(
+                Shortfall(
+                    ShortfallKind.PIN, f"{pair[0]} / {pair[1]}", 0, 1, _pin_cause(setup, d, s)
+                )
+            )
     for s, attendee in enumerate(setup.attendees):
         if attendee.listed and not setup.free_s[s]:
             cause = f"its working hours ({attendee.hours}) fall outside every session"
-            found.append(Shortfall("sme", attendee.sme.id, 0, 0, cause))
+            found.append(Shortfall(ShortfallKind.SME, attendee.sme.id, 0, 0, cause))
     return tuple(found)
 
 
