@@ -165,6 +165,18 @@ def test_validate_cross_checks_a_mission_in_a_catalogue(mini_copy: Path) -> None
     assert "need 'vn-hue-canh-bao-lu' is a need of vietnam, not of chile (reference)" in out
 
 
+def test_validate_of_one_mission_file_reads_its_catalogue(
+    mini_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (mini_copy / "missions").mkdir()
+    shutil.copy(ROOT / "tests" / "planning" / "cases" / "unknown-ids.yaml", mini_copy / "missions")
+    monkeypatch.chdir(mini_copy)
+    code, out, _ = _run("validate", "--data", ".", "missions/unknown-ids.yaml")
+    assert code == 1
+    assert "missions/unknown-ids.yaml:12:43: error: unknown need 'cl-temuco-no-such-need'" in out
+    assert out.endswith("1 file checked, 1 with problems (4 errors, 0 warnings)\n")
+
+
 def test_schema_mission() -> None:
     code, out, _ = _run("schema", "mission")
     assert code == 0

@@ -320,15 +320,25 @@ def _check_mission(document: Document, checked: Checked) -> None:
 
 
 def _cross_missions(checked: Checked, taxonomy: Taxonomy | None) -> list[Problem]:
-    """Missions must name needs of their country and SMEs of the files checked."""
-    needs = {k: need for k, (need, _) in checked.needs.items()}
-    smes = {k: sme for k, (sme, _) in checked.smes.items()}
+    """Missions must name needs of their country and SMEs of the catalogue.
+
+    A mission checked without the records (`validate missions/x.yaml`) is checked against
+    the catalogue it lives in (`<catalogue>/missions/x.yaml`).
+    """
     countries = taxonomy.countries if taxonomy else {}
-    return [
-        problem
-        for mission, document in checked.missions
-        for problem in reference_problems(mission, document, needs, smes, countries)
-    ]
+    problems = []
+    homes: dict[Path, Checked] = {}
+    for mission, document in checked.missions:
+        records = checked
+        home = Path(document.path).parent.parent
+        if not (checked.needs or checked.smes) and (home / "needs").is_dir():
+            if home not in homes:
+                homes[home] = check_files(catalogue_files(home), None, tag_warnings=False)
+            records = homes[home]
+        needs = {k: need for k, (need, _) in records.needs.items()}
+        smes = {k: sme for k, (sme, _) in records.smes.items()}
+        problems += reference_problems(mission, document, needs, smes, countries)
+    return problems
 
 
 def mission_files(root: Path) -> list[Path]:
