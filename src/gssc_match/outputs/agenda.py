@@ -26,11 +26,9 @@ from ..problems import printable, visible
 from .export import (
     ExportFormat,
     ExportRequest,
-    _fill,
     _fixed_zip_times,
     _flatten,
     _midnight,
-    _widths,
     atomic_write,
     check_target,
 )
@@ -225,6 +223,29 @@ def _flat(row: AgendaRow) -> dict[str, Any]:
     return data
 
 
+def _fill(sheet: Any, columns: Sequence[str], records: Iterable[dict[str, Any]]) -> None:
+    """A header row, then text as text (never a formula) and numbers as numbers."""
+    sheet.append(list(columns))
+    for r, record in enumerate(records, start=2):
+        for c, column in enumerate(columns, start=1):
+            value = record[column]
+            if value is None:
+                continue
+            cell = sheet.cell(row=r, column=c)
+            if column in AGENDA_NUMBERS or isinstance(value, bool | int):
+                cell.value = value
+            else:
+                cell.value = str(value)
+                cell.data_type = "s"  # text stays text, even when it starts with "="
+                cell.quotePrefix = str(value).startswith(("=", "+", "-", "@"))
+
+
+def _widths(sheet: Any) -> None:
+    for column in sheet.columns:
+        longest = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest + 2))
+
+
 def _sheet(
     book: Any, names: set[str], wanted: str, columns: Sequence[str], records: Iterable[Any]
 ) -> None:
@@ -306,7 +327,9 @@ def plan_about(fingerprint: str, agenda: Agenda) -> dict[str, Any]:
 def check_agenda_target(request: AgendaRequest) -> None:
     """Refuse a target (the main file) that must not be written, before any work is done."""
     check_target(
-        ExportRequest(request.path, ExportFormat.CSV, request.force, ",", request.protected)
+        ExportRequest(
+            request.path, ExportFormat.CSV, force=request.force, protected=request.protected
+        )
     )
 
 
@@ -321,7 +344,9 @@ def agenda_files(agenda: Agenda, about: dict[str, Any], request: AgendaRequest) 
             contents[path] = agenda_ics(agenda, about, who)
     for path in contents:  # every target checked before the first file is written
         # check_target reads only the path, force and protected files of a request
-        check_target(ExportRequest(path, ExportFormat.CSV, request.force, ",", request.protected))
+        check_target(
+            ExportRequest(path, ExportFormat.CSV, force=request.force, protected=request.protected)
+        )
     for path, content in contents.items():
         atomic_write(path, content)
     return list(contents)
