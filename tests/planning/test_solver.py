@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gssc_match.planning.solver import (
     Instance,
@@ -144,3 +146,25 @@ def test_an_empty_instance_plans_nothing() -> None:
 def test_the_method_is_named() -> None:
     instance = random_instance(4, 10, 6, seed=1)
     assert solve_exact(instance, presolve=False).method is Method.EXACT_NO_PRESOLVE
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    delegations=st.integers(1, 5),
+    smes=st.integers(1, 10),
+    slots=st.integers(1, 6),
+    seed=st.integers(0, 10_000),
+    density=st.floats(0.2, 0.9),
+    cap=st.one_of(st.none(), st.integers(1, 3)),
+    pins=st.integers(0, 3),
+)
+def test_any_small_instance_fast_equals_exact(
+    delegations: int, smes: int, slots: int, seed: int, density: float, cap: int | None, pins: int
+) -> None:
+    instance = random_instance(
+        delegations, smes, slots, seed=seed, density=density, cap=cap, pins=pins
+    )
+    exact, fast = solve_exact(instance), solve_fast(instance)
+    assert fast.objective == pytest.approx(exact.objective, abs=1e-6)
+    assert relaxed(fast) == relaxed(exact)
+    assert broken_rules(instance, fast) == []
