@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalogue.loader import Catalogue, data_dir, load_catalogue
 from .errors import CatalogueError, UsageError
@@ -13,6 +14,9 @@ from .matching.scoring import Weights, load_weights
 from .outputs.rows import Context, Result, rows_for_matches, rows_for_shortlists
 from .progress import Progress, silent
 from .selection import Selection
+
+if TYPE_CHECKING:
+    from .planning.agenda import Agenda
 
 
 def open_catalogue(data: Path | None = None, progress: Progress = silent) -> Catalogue:
@@ -81,3 +85,20 @@ def best_needs(
         sme.id: tuple(matcher.for_sme(sme.id, selection))
         for sme in progress(matcher.smes, len(matcher.smes), "matching")
     }
+
+
+def plan(
+    mission_path: Path,
+    catalogue: Catalogue,
+    weights: Weights | None = None,
+    *,
+    accept_gap: float = 0.0,
+) -> Agenda:
+    """Read a mission, check it against the catalogue, and plan its agenda."""
+    from .planning.agenda import agenda_of
+    from .planning.build import plan_mission
+    from .planning.load import load_mission
+
+    mission = load_mission(mission_path, catalogue)
+    matcher = Matcher(catalogue, weights or load_weights())
+    return agenda_of(plan_mission(mission, catalogue, matcher, accept_gap=accept_gap))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import catalogue, matching
 from . import pages as pages
+from . import planning as planning
 from . import weights as weights_command
 from .app import _progress_bar, app, main
 
