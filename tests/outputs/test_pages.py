@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from gssc_match.api import best_needs, briefing, open_catalogue
@@ -258,3 +259,37 @@ def test_a_selection_without_needs_still_gives_a_page(mini: Catalogue) -> None:
     assert "<svg" not in html
     assert "No need and SME to cross in this selection." in html
     assert "No need in this selection." in html
+
+
+MISSION = Path(__file__).resolve().parents[2] / "data" / "missions" / "vietnam-2027-virtual.yaml"
+
+
+def test_a_mission_adds_plan_agenda_per_delegation(tmp_path: Path) -> None:
+    from gssc_match.api import plan
+
+    out = tmp_path / "r.html"
+    args = ["report", "--country", "vietnam", "--mission", str(MISSION), "--out", str(out)]
+    code, output = _run(args)
+    assert code == 0, output
+    html = out.read_text(encoding="utf-8")
+    section = html[html.index('<section id="agenda">') : html.index('<section id="shortlists">')]
+    agenda = plan(MISSION, open_catalogue())
+    assert section.count("<tr><td") == len(agenda.rows)
+    for row in agenda.rows:
+        assert str(escape(row.delegation_name)) in section
+        assert str(escape(row.both_times)) in section
+    assert f"meetings: {len(agenda.rows)}" in section
+
+
+def test_without_a_mission_there_is_no_agenda(mini: Catalogue) -> None:
+    assert 'id="agenda"' not in _report(mini, Selection())
+
+
+def test_a_page_never_replaces_the_mission_file(tmp_path: Path) -> None:
+    mission = tmp_path / "mission.yaml"
+    mission.write_bytes(MISSION.read_bytes())
+    args = ["report", "--mission", str(mission), "--out", str(mission), "--force"]
+    code, output = _run(args)
+    assert code == 1
+    assert "refusing to write over the input file" in output
+    assert mission.read_bytes() == MISSION.read_bytes()

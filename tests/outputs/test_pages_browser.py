@@ -36,6 +36,7 @@ ARGS = [
     "--no-first-run",
 ]
 WIDTHS = {"desktop": 1280, "phone": 390}
+MISSION = Path(__file__).resolve().parents[2] / "data" / "missions" / "vietnam-2027-virtual.yaml"
 
 
 @dataclass
@@ -61,7 +62,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory, hostile_path: Path) -> dict[
     """The report and the catalogue of the bundled catalogue, and both of a hostile one."""
     folder = tmp_path_factory.mktemp("pages")
     commands = {
-        "report": ["report", "--country", "vietnam"],
+        "report": ["report", "--country", "vietnam", "--mission", str(MISSION)],
         "catalogue": ["catalogue"],
         "hostile-report": ["report", "--data", str(hostile_path)],
         "hostile-catalogue": ["catalogue", "--data", str(hostile_path)],
@@ -149,6 +150,21 @@ def test_the_report_shows_every_need_sme_and_chart(browser: Any, pages: dict[str
         box = charts.nth(i).bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 100
         assert charts.nth(i).locator("path, rect, use").count() > 10
+    page.close()
+
+
+def test_the_report_shows_the_agenda_of_every_delegation(
+    browser: Any, pages: dict[str, Path]
+) -> None:
+    from gssc_match.api import plan
+
+    agenda = plan(MISSION, open_catalogue())
+    page = visit(browser, pages["report"]).page
+    section = page.locator("#agenda")
+    assert section.is_visible()
+    assert section.locator("tbody tr").count() == len(agenda.rows)
+    names = {row.delegation_name for row in agenda.rows}
+    assert set(section.locator("article.delegation h3").all_inner_texts()) == names
     page.close()
 
 

@@ -36,6 +36,15 @@ def report(
     top: TopOption = 5,
     min_score: MinScoreOption = 0.0,
     sme: SmeOption = None,
+    mission: Annotated[
+        Path | None,
+        typer.Option(
+            "--mission",
+            "-m",
+            help="Add the agenda `plan` makes of this mission file.",
+            dir_okay=False,
+        ),
+    ] = None,
     force: ForceOption = False,
     weights: WeightsOption = None,
     data: DataOption = None,
@@ -43,7 +52,7 @@ def report(
     """Write the organiser's briefing as one offline HTML page: summary, heatmaps,
     coverage, unmet needs and every shortlist with its explanation."""
     from ..about import about_run, generated_date
-    from ..api import briefing, open_catalogue
+    from ..api import briefing, open_catalogue, plan
     from ..matching.scoring import DEFAULT_WEIGHTS, load_weights
     from ..outputs.export import check_path
     from ..outputs.html import write_page
@@ -51,16 +60,19 @@ def report(
 
     chosen = load_weights(weights)
     catalogue = open_catalogue(data, _progress_bar)
-    inputs = (*catalogue.files, weights or DEFAULT_WEIGHTS)
+    inputs = (*catalogue.files, weights or DEFAULT_WEIGHTS, *([mission] if mission else []))
     check_path(out, force, inputs)  # before the work: a refused target costs nothing
     selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
     if selection.country:
         resolved = catalogue.taxonomy.resolve_country(selection.country).id
         selection = replace(selection, country=resolved)
     result, overview = briefing(catalogue, selection, chosen, _progress_bar)
+    agenda = plan(mission, catalogue, chosen) if mission is not None else None
     about = about_run(catalogue, chosen, selection)
     about["generated"] = generated_date()
-    page = report_html(ReportInput(catalogue, result, overview, about, min_score))
+    if agenda is not None:
+        about["mission"] = agenda.mission_id
+    page = report_html(ReportInput(catalogue, result, overview, about, min_score, agenda))
     write_page(out, page, force, inputs)
     typer.echo(f"wrote the report on {len(result.shortlists)} needs to {out}", err=True)
 

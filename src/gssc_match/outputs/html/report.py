@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ...catalogue.text import fold
 from ..rows import output_columns
+from .agenda import agenda_view
 from .charts import Bars, HeatmapData, heatmap, stacked_bars
 from .render import render
 from .views import MatchView, match_view
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from ...matching.overview import Grid, NeedFacts, Overview
     from ...matching.ranking import Match, Shortlist
     from ...matching.scoring import Weights
+    from ...planning.agenda import Agenda
     from ..rows import Result, Row
 
 MATCHED, UNMET = "with a match", "no good match"
@@ -79,6 +81,7 @@ class ReportInput:
     overview: Overview
     about: dict[str, Any]
     min_score: float
+    agenda: Agenda | None = None  # `plan`'s agenda, with --mission
 
 
 def report_html(given: ReportInput) -> str:
@@ -108,6 +111,7 @@ def report_context(given: ReportInput) -> dict[str, Any]:
         "unmet": unmet,
         "unmatched_smes": unmatched,
         "needs": needs,
+        "agenda": agenda_view(given.agenda) if given.agenda is not None else None,
         "data": {"about": given.about, "rows": _data_rows(given.result.rows)},
     }
 
