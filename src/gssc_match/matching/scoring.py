@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 
 from ..catalogue.models import Record
 from ..catalogue.schema import load_record
+from .team_weights import TeamWeights
 
 WEIGHTS_ENV = "GSSC_MATCH_WEIGHTS"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.yaml")
@@ -74,6 +75,7 @@ class Weights(Record):
     no_match_threshold: float = Field(ge=0, le=1)
     text: TextSettings
     concept: ConceptSettings
+    teams: TeamWeights = Field(default_factory=TeamWeights)
 
     def of(self, part: Part) -> float:
         return _PART_WEIGHT[part](self.parts)

@@ -1,0 +1,405 @@
+"""Suggest teams of two or three SMEs whose offers together cover the parts of a need.
+
+A need's parts are the taxonomy concepts its own words carry, weighted as the matcher
+weighs them. An SME covers a part through the same concept in its own words, or partly
+through another concept of the same pillar. A team's score is the visible sum
+
+    coverage x w_coverage + relevance x w_relevance - overlap x w_overlap
+
+and a team is proposed only when every member brings a part that no other member covers
+as well (no passengers) and the team beats the best single SME, scored the same way, by
+the margin in the weights file. The search never tries every triple: it keeps the best
+SMEs per part and by relevance, scores every pair of those at once, and extends only the
+best pairs with a third member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+import numpy as np
+
+from ..catalogue.models import Need, Sme
+from ..memory import gc_paused
+from ..selection import Selection
+from .ranking import CHUNK, Match, Matcher
+from .team_weights import TeamWeights
+
+DECIMALS = 6  # team scores are rounded so that float noise never splits a tie
+
+
+class TeamPart(StrEnum):
+    """The named parts of a team score, in display order."""
+
+    COVERAGE = "coverage"
+    RELEVANCE = "relevance"
+    OVERLAP = "overlap"
+
+
+@dataclass(frozen=True)
+class NeedPart:
+    """One thing a need asks for: a concept, its pillar, its share and the need's words."""
+
+    concept_id: str
+    name: str
+    pillar: str
+    share: float
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartCover:
+    """How well one member covers one part, in the member's own words."""
+
+    part: NeedPart
+    value: float
+    words: tuple[str, ...]
+    via: str | None  # the related concept's name when covered through the pillar only
+    brings: bool  # no other member of the team covers this part as well
+
+
+@dataclass(frozen=True)
+class Member:
+    """One SME in a team: its own match for the need and the parts it covers."""
+
+    match: Match
+    covers: tuple[PartCover, ...]
+    unique: float  # coverage the team would lose without this member
+
+    @property
+    def sme(self) -> Sme:
+        return self.match.sme
+
+
+@dataclass(frozen=True)
+class TeamContribution:
+    """One part of a team score; the overlap weight is negative (it is subtracted)."""
+
+    part: TeamPart
+    value: float
+    weight: float
+
+    @property
+    def points(self) -> float:
+        return self.value * self.weight
+
+
+@dataclass(frozen=True)
+class Team:
+    """A proposed team (or, with one member, the best single SME scored the same way)."""
+
+    rank: int | None
+    members: tuple[Member, ...]
+    contributions: tuple[TeamContribution, ...]
+    uncovered: tuple[NeedPart, ...]
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.points for c in self.contributions), DECIMALS)
+
+    def value(self, part: TeamPart) -> float:
+        return next(c.value for c in self.contributions if c.part is part)
+
+
+@dataclass(frozen=True)
+class TeamSuggestion:
+    """A need's parts, its best single SME, the teams worth proposing, or why there are none."""
+
+    need: Need
+    parts: tuple[NeedPart, ...]
+    best_single: Team | None
+    teams: tuple[Team, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """A candidate team as candidate positions, before it is explained."""
+
+    positions: tuple[int, ...]
+    coverage: float
+    relevance: float
+    overlap: float
+    score: float
+
+
+class TeamFinder:
+    """Team search over a fitted matcher; reuses its concept profiles and relevance."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.settings: TeamWeights = matcher.weights.teams
+        self._n_needs = len(matcher.needs)
+
+    # -- the need's parts and each SME's coverage ---------------------------------------
+
+    def parts_of(self, need_index: int) -> tuple[NeedPart, ...]:
+        """The concepts a need carries with a real share of its weight, heaviest first."""
+        profile = self.matcher.space.profiles[need_index]
+        total = sum(profile.weights.values())
+        if total <= 0:
+            return ()
+        kept = {
+            c: w for c, w in profile.weights.items() if w / total >= self.settings.min_part_share
+        }
+        kept_total = sum(kept.values())
+        taxonomy = self.matcher.catalogue.taxonomy
+        return tuple(
+            NeedPart(
+                c,
+                taxonomy.concepts[c].name,
+                taxonomy.pillar_of[c].name,
+                w / kept_total,
+                profile.surfaces[c],
+            )
+            for c, w in sorted(kept.items(), key=lambda item: (-item[1], item[0]))
+        )
+
+    def cover(self, sme_index: int, part: NeedPart) -> tuple[float, tuple[str, ...], str | None]:
+        """(value, SME words, related concept) for one SME and one part."""
+        profile = self.matcher.space.profiles[self._n_needs + sme_index]
+        full = self.settings.full_mention
+        if part.concept_id in profile.weights:
+            value = min(1.0, profile.weights[part.concept_id] / full)
+            return value, profile.surfaces[part.concept_id], None
+        related = self._pillar_best[sme_index].get(part.pillar)
+        if related is None or self.settings.related_credit <= 0:
+            return 0.0, (), None
+        concept, weight = related
+        value = self.settings.related_credit * min(1.0, weight / full)
+        name = self.matcher.catalogue.taxonomy.concepts[concept].name
+        return value, profile.surfaces[concept], name
+
+    @cached_property
+    def _pillar_best(self) -> list[dict[str, tuple[str, float]]]:
+        """For each SME, its heaviest concept in each pillar it touches (by pillar name)."""
+        pillar_of = self.matcher.catalogue.taxonomy.pillar_of
+        table: list[dict[str, tuple[str, float]]] = []
+        for profile in self.matcher.space.profiles[self._n_needs :]:
+            best: dict[str, tuple[str, float]] = {}
+            for concept, weight in sorted(profile.weights.items()):
+                pillar = pillar_of[concept].name
+                if pillar not in best or weight > best[pillar][1]:
+                    best[pillar] = (concept, weight)
+            table.append(best)
+        return table
+
+    @cached_property
+    def _holders(self) -> dict[str, list[int]]:
+        """For each concept and each pillar name, the SMEs whose profile names it."""
+        pillar_of = self.matcher.catalogue.taxonomy.pillar_of
+        table: dict[str, set[int]] = {}
+        for j, profile in enumerate(self.matcher.space.profiles[self._n_needs :]):
+            for concept in profile.weights:
+                table.setdefault(concept, set()).add(j)
+                table.setdefault("pillar:" + pillar_of[concept].name, set()).add(j)
+        return {key: sorted(members) for key, members in table.items()}
+
+    # -- use case -----------------------------------------------------------------------
+
+    def suggestions(
+        self, selection: Selection, size: int = 3, top: int = 3
+    ) -> Iterator[TeamSuggestion]:
+        """A suggestion per selected need, in need-id order, chunk by chunk like `rank`."""
+        if size < 2:
+            raise ValueError("a team has at least two members")
+        matcher = self.matcher
+        mask = matcher.sme_mask(selection.cluster)
+        chosen = matcher.select_needs(selection)
+        for start in range(0, len(chosen), CHUNK):
+            part = chosen[start : start + CHUNK]
+            with gc_paused():
+                block = matcher.relevance_block(part)
+                done = [
+                    self.suggest(i, row.astype(np.float64), mask, size, top)
+                    for row, i in zip(block, part, strict=True)
+                ]
+            yield from done
+
+    def suggest(
+        self, need_index: int, relevance: np.ndarray, mask: np.ndarray, size: int, top: int
+    ) -> TeamSuggestion:
+        """Teams for one need from its relevance row against every SME."""
+        need = self.matcher.needs[need_index]
+        parts = self.parts_of(need_index)
+        threshold = self.matcher.weights.no_match_threshold
+        eligible = mask & (relevance >= threshold)
+        if not eligible.any():
+            reason = f"no good match: no SME reaches the relevance threshold {threshold:.2f}"
+            return TeamSuggestion(need, parts, None, (), reason)
+        candidates = self._candidates(parts, relevance, eligible)
+        cover = self._cover_matrix(candidates, parts)
+        shares = np.array([p.share for p in parts], dtype=np.float64)
+        rel = relevance[candidates]
+        singles = [self._score((k,), cover, shares, rel) for k in range(len(candidates))]
+        best = min(singles, key=lambda s: (-s.score, candidates[s.positions[0]]))
+        found = self._search(cover, shares, rel, size)
+        bar = round(best.score + self.settings.margin, DECIMALS)
+        worthy = [t for t in found if t.score >= bar]
+        worthy.sort(
+            key=lambda t: (-t.score, len(t.positions), [candidates[p] for p in t.positions])
+        )
+        single = self._explain(need_index, best, candidates, cover, parts, None)
+        teams = tuple(
+            self._explain(need_index, t, candidates, cover, parts, r)
+            for r, t in enumerate(worthy[:top], start=1)
+        )
+        reason = "" if teams else self._why_none(best, found, single, bar)
+        return TeamSuggestion(need, parts, single, teams, reason)
+
+    def _why_none(self, best: _Scored, found: list[_Scored], single: Team, bar: float) -> str:
+        name = single.members[0].sme.name
+        if not found and best.coverage >= 0.999:
+            return f"{name} alone covers every part of the need"
+        if not found:
+            return (
+                f"{name} suffices: no other SME brings a part it does not cover as well "
+                f"(each member must add at least {self.settings.min_unique:.2f} coverage)"
+            )
+        top = max(found, key=lambda t: t.score)
+        return (
+            f"{name} suffices: the best team scores {top.score:.3f}, below "
+            f"{single.score:.3f} + margin {self.settings.margin:.2f} = {bar:.3f}"
+        )
+
+    # -- search -------------------------------------------------------------------------
+
+    def _candidates(
+        self, parts: Sequence[NeedPart], relevance: np.ndarray, eligible: np.ndarray
+    ) -> list[int]:
+        """The best SMEs for each part and the most relevant ones, in id order."""
+        settings = self.settings
+        chosen: set[int] = set()
+        for part in parts:
+            holders = self._holders.get(part.concept_id, [])
+            if settings.related_credit > 0:
+                holders = sorted({*holders, *self._holders.get("pillar:" + part.pillar, [])})
+            scored = [(self.cover(j, part)[0], j) for j in holders if eligible[j]]
+            scored.sort(key=lambda item: (-item[0], -relevance[item[1]], item[1]))
+            chosen.update(j for value, j in scored[: settings.candidates_per_part] if value > 0)
+        ranked = np.flatnonzero(eligible)
+        order = np.lexsort((ranked, -relevance[ranked]))
+        chosen.update(int(j) for j in ranked[order[: settings.candidates_by_relevance]])
+        return sorted(chosen)
+
+    def _cover_matrix(self, candidates: Sequence[int], parts: Sequence[NeedPart]) -> np.ndarray:
+        matrix = np.zeros((len(candidates), len(parts)), dtype=np.float64)
+        for k, j in enumerate(candidates):
+            for p, part in enumerate(parts):
+                matrix[k, p] = self.cover(j, part)[0]
+        return matrix
+
+    def _score(
+        self, positions: tuple[int, ...], cover: np.ndarray, shares: np.ndarray, rel: np.ndarray
+    ) -> _Scored:
+        rows = cover[list(positions)]
+        best = rows.max(axis=0) if rows.size else np.zeros(cover.shape[1])
+        coverage = float(best @ shares)
+        overlap = (
+            float((rows.sum(axis=0) - best) @ shares) / (len(positions) - 1)
+            if len(positions) > 1
+            else 0.0
+        )
+        relevance = float(rel[list(positions)].mean())
+        weights = self.settings.parts
+        score = (
+            weights.coverage * coverage + weights.relevance * relevance - weights.overlap * overlap
+        )
+        return _Scored(positions, coverage, relevance, overlap, round(score, DECIMALS))
+
+    def _search(
+        self, cover: np.ndarray, shares: np.ndarray, rel: np.ndarray, size: int
+    ) -> list[_Scored]:
+        """Every valid pair of candidates, and the best pairs extended by a third member."""
+        gain = _unique_gains(cover, shares)
+        enough = gain >= self.settings.min_unique
+        valid = enough & enough.T
+        pairs = [
+            self._score((int(a), int(b)), cover, shares, rel)
+            for a, b in zip(*np.nonzero(np.triu(valid, 1)), strict=True)
+        ]
+        if size < 3 or not pairs:
+            return pairs
+        best_pairs = sorted(pairs, key=lambda t: (-t.score, t.positions))
+        triples: dict[tuple[int, ...], _Scored] = {}
+        for pair in best_pairs[: self.settings.pairs_extended]:
+            for third in range(cover.shape[0]):
+                key = tuple(sorted((*pair.positions, third)))
+                if third in pair.positions or key in triples:
+                    continue
+                if self._no_passengers(key, cover, shares):
+                    triples[key] = self._score(key, cover, shares, rel)
+        return pairs + list(triples.values())
+
+    def _no_passengers(
+        self, positions: tuple[int, ...], cover: np.ndarray, shares: np.ndarray
+    ) -> bool:
+        rows = cover[list(positions)]
+        return all(
+            _gain(rows[m], np.delete(rows, m, axis=0), shares) >= self.settings.min_unique
+            for m in range(len(positions))
+        )
+
+    # -- explanation --------------------------------------------------------------------
+
+    def _explain(
+        self,
+        need_index: int,
+        scored: _Scored,
+        candidates: Sequence[int],
+        cover: np.ndarray,
+        parts: Sequence[NeedPart],
+        rank: int | None,
+    ) -> Team:
+        rows = cover[list(scored.positions)]
+        members = tuple(
+            self._member(need_index, candidates[pos], rows, m, parts)
+            for m, pos in enumerate(scored.positions)
+        )
+        best = rows.max(axis=0)
+        uncovered = tuple(p for p, value in zip(parts, best, strict=True) if value <= 0)
+        weights = self.settings.parts
+        contributions = (
+            TeamContribution(TeamPart.COVERAGE, scored.coverage, weights.coverage),
+            TeamContribution(TeamPart.RELEVANCE, scored.relevance, weights.relevance),
+            TeamContribution(TeamPart.OVERLAP, scored.overlap, -weights.overlap),
+        )
+        return Team(rank, members, contributions, uncovered)
+
+    def _member(
+        self, need_index: int, sme_index: int, rows: np.ndarray, m: int, parts: Sequence[NeedPart]
+    ) -> Member:
+        others = np.delete(rows, m, axis=0)
+        covers = []
+        for p, part in enumerate(parts):
+            value, words, via = self.cover(sme_index, part)
+            if value > 0:
+                brings = bool(others.size == 0 or value > others[:, p].max())
+                covers.append(PartCover(part, round(value, 4), words, via, brings))
+        shares = np.array([p.share for p in parts], dtype=np.float64)
+        unique = _gain(rows[m], others, shares)
+        return Member(self.matcher.explain(need_index, sme_index), tuple(covers), round(unique, 4))
+
+
+def _gain(row: np.ndarray, others: np.ndarray, shares: np.ndarray) -> float:
+    """Coverage one member adds beyond the best of the others."""
+    if others.size == 0:
+        return float(row @ shares)
+    return float(np.maximum(row - others.max(axis=0), 0.0) @ shares)
+
+
+def _unique_gains(cover: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """gain[a, b]: the coverage candidate a adds to candidate b, for every pair at once."""
+    difference = np.maximum(cover[:, None, :] - cover[None, :, :], 0.0)
+    gains: np.ndarray = difference @ shares
+    return gains
+
+
+def find_teams(
+    matcher: Matcher, selection: Selection, size: int = 3, top: int = 3
+) -> list[TeamSuggestion]:
+    """Team suggestions for the selected needs (the library entry point)."""
+    return list(TeamFinder(matcher).suggestions(selection, size, top))
