@@ -22,7 +22,8 @@ from typing import Any
 from ..catalogue.loader import same_file
 from ..errors import OutputError, UsageError
 from .formats import neutralise, to_csv, to_json, to_markdown
-from .rows import COLUMNS, NUMBER_COLUMNS, Row
+from .layout import Layout, TableRow
+from .rows import SHORTLIST
 
 
 class ExportFormat(StrEnum):
@@ -67,10 +68,15 @@ def format_for(path: Path, explicit: ExportFormat | None) -> ExportFormat:
     return found
 
 
-def export(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> None:
-    """Render rows in the requested format and write them safely."""
+def export(
+    rows: Sequence[TableRow],
+    about: dict[str, Any],
+    request: ExportRequest,
+    layout: Layout = SHORTLIST,
+) -> None:
+    """Render rows (of any layout: shortlists, teams) in the requested format, write safely."""
     check_target(request)
-    content = RENDERERS[request.fmt](rows, about, request.delimiter)
+    content = RENDERERS[request.fmt](rows, about, request.delimiter, layout)
     atomic_write(request.path, content)
 
 
@@ -106,24 +112,26 @@ def atomic_write(path: Path, content: bytes) -> None:
         raise
 
 
-def _csv(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+def _csv(rows: Sequence[TableRow], about: dict[str, Any], delimiter: str, layout: Layout) -> bytes:
     # UTF-8 with BOM: without it Excel reads the file in the legacy code page.
-    return to_csv(rows, delimiter).encode("utf-8-sig")
+    return to_csv(rows, delimiter, layout).encode("utf-8-sig")
 
 
-def _json(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+def _json(rows: Sequence[TableRow], about: dict[str, Any], delimiter: str, layout: Layout) -> bytes:
     return to_json(rows, about).encode("utf-8")
 
 
-def _markdown(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+def _markdown(
+    rows: Sequence[TableRow], about: dict[str, Any], delimiter: str, layout: Layout
+) -> bytes:
     header = (
-        f"# Shortlist\n\n{about.get('tool', '')}, catalogue "
+        f"# {layout.title.capitalize()}\n\n{about.get('tool', '')}, catalogue "
         f"`{about.get('catalogue_fingerprint', '')}`, {about.get('generated', '')}\n\n"
     )
-    return (header + to_markdown(rows)).encode("utf-8")
+    return (header + to_markdown(rows, layout)).encode("utf-8")
 
 
-def _xlsx(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+def _xlsx(rows: Sequence[TableRow], about: dict[str, Any], delimiter: str, layout: Layout) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -133,17 +141,18 @@ def _xlsx(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
     book.properties.modified = stamp
     sheet = book.active
     assert sheet is not None
-    sheet.title = "shortlist"
-    _fill(sheet, COLUMNS, (r.as_dict() for r in rows))
+    sheet.title = layout.title
+    numbers = layout.number_columns
+    _fill(sheet, layout.columns, (layout.cells(r) for r in rows), numbers)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     _widths(sheet)
-    missing = book.create_sheet("no good match")
-    shown = ("need_id", "country", "city", "need_title")
-    _fill(missing, shown, (r.as_dict() for r in rows if r.no_good_match))
-    _widths(missing)
+    for side in layout.side_sheets:
+        extra = book.create_sheet(side.title)
+        _fill(extra, side.columns, (layout.cells(r) for r in rows if side.keep(r)), numbers)
+        _widths(extra)
     info = book.create_sheet("about")
-    _fill(info, ("key", "value"), ({"key": k, "value": v} for k, v in _flatten(about)))
+    _fill(info, ("key", "value"), ({"key": k, "value": v} for k, v in _flatten(about)), frozenset())
     _widths(info)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -157,7 +166,12 @@ def _midnight(day: str) -> dt.datetime:
         return dt.datetime(1980, 1, 1)
 
 
-def _fill(sheet: Any, columns: Sequence[str], records: Iterable[dict[str, Any]]) -> None:
+def _fill(
+    sheet: Any,
+    columns: Sequence[str],
+    records: Iterable[dict[str, Any]],
+    numbers: frozenset[str],
+) -> None:
     sheet.append(list(columns))
     for r, record in enumerate(records, start=2):
         for c, column in enumerate(columns, start=1):
@@ -165,7 +179,7 @@ def _fill(sheet: Any, columns: Sequence[str], records: Iterable[dict[str, Any]])
             cell = sheet.cell(row=r, column=c)
             if value is None:
                 continue
-            if column in NUMBER_COLUMNS or isinstance(value, bool):
+            if column in numbers or isinstance(value, bool):
                 cell.value = value
             else:
                 cell.value = str(value)
@@ -221,7 +235,8 @@ def _fixed_zip_times(data: bytes) -> bytes:
     return out.getvalue()
 
 
-RENDERERS: dict[ExportFormat, Callable[[Sequence[Row], dict[str, Any], str], bytes]] = {
+Renderer = Callable[[Sequence[TableRow], dict[str, Any], str, Layout], bytes]
+RENDERERS: dict[ExportFormat, Renderer] = {
     ExportFormat.CSV: _csv,
     ExportFormat.XLSX: _xlsx,
     ExportFormat.JSON: _json,

@@ -12,7 +12,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .rows import COLUMNS, NUMBER_COLUMNS, Row
+from .layout import Layout, TableRow
+from .rows import NUMBER_COLUMNS, SHORTLIST
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,43 +23,41 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def cell_text(column: str, value: object) -> str:
+def cell_text(column: str, value: object, numbers: frozenset[str] = NUMBER_COLUMNS) -> str:
     """A row value as CSV/Markdown text; numbers as numbers, text neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if column in NUMBER_COLUMNS:
+    if column in numbers:
         return str(value)
     return neutralise(str(value))
 
 
-def to_csv(rows: Sequence[Row], delimiter: str = ",") -> str:
+def to_csv(rows: Sequence[TableRow], delimiter: str = ",", layout: Layout = SHORTLIST) -> str:
     """All rows as CSV text with a header; no BOM (the file writer adds it)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(layout.columns)
     for row in rows:
-        data = row.as_dict()
-        writer.writerow([cell_text(c, data[c]) for c in COLUMNS])
+        data = layout.cells(row)
+        writer.writerow([cell_text(c, data[c], layout.number_columns) for c in layout.columns])
     return buffer.getvalue()
 
 
-def to_json(rows: Sequence[Row], about: dict[str, Any]) -> str:
+def to_json(rows: Sequence[TableRow], about: dict[str, Any]) -> str:
     """`{"about": …, "rows": […]}`, keys in a fixed order, UTF-8 text kept readable."""
     document = {"about": about, "rows": [row.as_dict() for row in rows]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_markdown(rows: Sequence[Row]) -> str:
+def to_markdown(rows: Sequence[TableRow], layout: Layout = SHORTLIST) -> str:
     """A Markdown table to paste into a report or an e-mail."""
-    shown = ("need_id", "city", "rank", "sme_name", "cluster", "score", "matched_concepts")
+    shown = layout.markdown_columns
     lines = ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
     for row in rows:
-        data = row.as_dict()
-        if row.no_good_match:
-            data = {**data, "sme_name": "no good match"}
-        cells = [_md_escape(cell_text(c, data[c])) for c in shown]
+        data = layout.markdown(row)
+        cells = [_md_escape(cell_text(c, data[c], layout.number_columns)) for c in shown]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

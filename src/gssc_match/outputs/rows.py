@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
 from ..matching.scoring import Part
+from .layout import Layout, SideSheet, TableRow
 
 if TYPE_CHECKING:  # type-only: formats and the CLI must not pay for numpy
     from ..matching.ranking import Match, Shortlist
@@ -49,6 +50,35 @@ class Row:
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Row))
 PART_COLUMNS: tuple[str, ...] = tuple(p.value for p in Part)
 NUMBER_COLUMNS = frozenset({"rank", "score", *PART_COLUMNS})
+
+
+def _markdown_cells(row: TableRow) -> dict[str, object]:
+    data = row.as_dict()
+    return {**data, "sme_name": "no good match"} if data["no_good_match"] else data
+
+
+SHORTLIST = Layout(
+    title="shortlist",
+    columns=COLUMNS,
+    number_columns=NUMBER_COLUMNS,
+    markdown_columns=(
+        "need_id",
+        "city",
+        "rank",
+        "sme_name",
+        "cluster",
+        "score",
+        "matched_concepts",
+    ),
+    markdown_cells=_markdown_cells,
+    side_sheets=(
+        SideSheet(
+            "no good match",
+            ("need_id", "country", "city", "need_title"),
+            lambda row: bool(row.as_dict()["no_good_match"]),
+        ),
+    ),
+)
 
 
 def rows_for_shortlists(shortlists: Iterable[Shortlist]) -> list[Row]:
