@@ -214,13 +214,19 @@ class TeamFinder:
             with gc_paused():
                 block = matcher.relevance_block(part)
                 done = [
-                    self.suggest(i, row.astype(np.float64), mask, size, top)
+                    self.suggest(i, row.astype(np.float64), mask, size, top, selection.min_score)
                     for row, i in zip(block, part, strict=True)
                 ]
             yield from done
 
     def suggest(
-        self, need_index: int, relevance: np.ndarray, mask: np.ndarray, size: int, top: int
+        self,
+        need_index: int,
+        relevance: np.ndarray,
+        mask: np.ndarray,
+        size: int,
+        top: int,
+        min_score: float = 0.0,
     ) -> TeamSuggestion:
         """Teams for one need from its relevance row against every SME."""
         need = self.matcher.needs[need_index]
@@ -237,7 +243,7 @@ class TeamFinder:
         singles = [self._score((k,), cover, shares, rel) for k in range(len(candidates))]
         best = min(singles, key=lambda s: (-s.score, candidates[s.positions[0]]))
         found = self._search(cover, shares, rel, size)
-        bar = round(best.score + self.settings.margin, DECIMALS)
+        bar = max(round(best.score + self.settings.margin, DECIMALS), min_score)
         worthy = [t for t in found if t.score >= bar]
         worthy.sort(
             key=lambda t: (-t.score, len(t.positions), [candidates[p] for p in t.positions])
@@ -260,9 +266,12 @@ class TeamFinder:
                 f"(each member must add at least {self.settings.min_unique:.2f} coverage)"
             )
         top = max(found, key=lambda t: t.score)
+        margin_bar = round(single.score + self.settings.margin, DECIMALS)
+        if top.score >= margin_bar:
+            return f"no team reaches the minimum score {bar:.3f} (the best scores {top.score:.3f})"
         return (
             f"{name} suffices: the best team scores {top.score:.3f}, below "
-            f"{single.score:.3f} + margin {self.settings.margin:.2f} = {bar:.3f}"
+            f"{single.score:.3f} + margin {self.settings.margin:.2f} = {margin_bar:.3f}"
         )
 
     # -- search -------------------------------------------------------------------------
