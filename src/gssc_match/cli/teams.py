@@ -124,3 +124,35 @@ def _run_teams(
     about = {**about_run(catalogue, chosen_weights, selection), "team_size": size}
     inputs = (*catalogue.files, weights_file or DEFAULT_WEIGHTS)
     return result, about, inputs
+
+
+def evaluate_teams_command(
+    judgments: Path | None, as_json: bool, weights: Path | None, data: Path | None
+) -> None:
+    """`evaluate --teams`: our top team beside rank's top 2 and top 3 on judged needs."""
+    import json
+
+    from ..api import open_catalogue
+    from ..catalogue.loader import data_dir
+    from ..matching.scoring import load_weights
+    from ..matching.team_evaluate import (
+        TEAM_JUDGMENTS_FILE,
+        evaluate_teams,
+        load_team_judgments,
+        team_evaluation_as_dict,
+        team_evaluation_as_text,
+    )
+
+    chosen_weights = load_weights(weights)
+    catalogue = open_catalogue(data)
+    path = judgments or data_dir(data) / TEAM_JUDGMENTS_FILE
+    if not path.is_file():
+        from ..errors import UsageError
+
+        raise UsageError(f"no team judgments file '{path}'; pass --team-judgments FILE")
+    judged = load_team_judgments(path, catalogue)
+    evaluation = evaluate_teams(catalogue, judged, chosen_weights)
+    if as_json:
+        sys.stdout.write(json.dumps(team_evaluation_as_dict(evaluation), indent=2) + "\n")
+    else:
+        sys.stdout.write(team_evaluation_as_text(evaluation))

@@ -237,7 +237,8 @@ class TeamFinder:
             reason = f"no good match: no SME reaches the relevance threshold {threshold:.2f}"
             return TeamSuggestion(need, parts, None, (), reason)
         candidates = self._candidates(parts, relevance, eligible)
-        cover = self._cover_matrix(candidates, parts)
+        trust = self._trust(relevance, candidates)
+        cover = self._cover_matrix(candidates, parts) * trust[:, None]
         shares = np.array([p.share for p in parts], dtype=np.float64)
         rel = relevance[candidates]
         singles = [self._score((k,), cover, shares, rel) for k in range(len(candidates))]
@@ -293,6 +294,17 @@ class TeamFinder:
         order = np.lexsort((ranked, -relevance[ranked]))
         chosen.update(int(j) for j in ranked[order[: settings.candidates_by_relevance]])
         return sorted(chosen)
+
+    def _trust(self, relevance: np.ndarray, candidates: Sequence[int]) -> np.ndarray:
+        """How far each candidate's claims count: its relevance against the best one's, to
+        the power `trust` (0 counts every claim fully). A firm that mentions a landfill in
+        passing should not cover the landfill part as well as a firm built around it."""
+        rel = relevance[list(candidates)]
+        top = float(rel.max()) if rel.size else 0.0
+        if top <= 0 or self.settings.trust == 0:
+            return np.ones(len(candidates))
+        factors: np.ndarray = (rel / top) ** self.settings.trust
+        return factors
 
     def _cover_matrix(self, candidates: Sequence[int], parts: Sequence[NeedPart]) -> np.ndarray:
         matrix = np.zeros((len(candidates), len(parts)), dtype=np.float64)
@@ -384,8 +396,9 @@ class TeamFinder:
         others = np.delete(rows, m, axis=0)
         covers = []
         for p, part in enumerate(parts):
-            value, words, via = self.cover(sme_index, part)
+            value = float(rows[m, p])  # as scored: scaled by the member's trust
             if value > 0:
+                _, words, via = self.cover(sme_index, part)
                 brings = bool(others.size == 0 or value > others[:, p].max())
                 covers.append(PartCover(part, round(value, 4), words, via, brings))
         shares = np.array([p.share for p in parts], dtype=np.float64)
