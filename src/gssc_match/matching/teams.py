@@ -401,6 +401,8 @@ class TeamFinder:
                 _, words, via = self.cover(sme_index, part)
                 brings = bool(others.size == 0 or value > others[:, p].max())
                 covers.append(PartCover(part, round(value, 4), words, via, brings))
+        # What the member brings first, then its direct claims, then the related ones.
+        covers.sort(key=lambda c: (not c.brings, c.via is not None, -c.value, c.part.concept_id))
         shares = np.array([p.share for p in parts], dtype=np.float64)
         unique = _gain(rows[m], others, shares)
         return Member(self.matcher.explain(need_index, sme_index), tuple(covers), round(unique, 4))
