@@ -198,3 +198,27 @@ def test_the_search_prunes_candidates(two_part: Catalogue) -> None:
     candidates = finder._candidates(parts, relevance, eligible)
     assert len(candidates) <= len(parts) + 1
     assert {matcher.smes[j].id for j in candidates} >= {"brine-less", "fuga-cero"}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_third_members_agree_with_trying_every_trio(mini: Catalogue, seed: int) -> None:
+    """The vectorised trio check says what checking each trio member by member says."""
+    rng = np.random.default_rng(seed)
+    cover = np.where(rng.random((9, 5)) < 0.5, rng.random((9, 5)), 0.0)
+    shares = rng.random(5)
+    shares /= shares.sum()
+    finder = TeamFinder(Matcher(mini, load_weights()))
+    minimum = finder.settings.min_unique
+
+    def adds(m: int, others: list[int]) -> float:
+        rest = cover[others].max(axis=0)
+        return float(np.maximum(cover[m] - rest, 0.0) @ shares)
+
+    for pair in [(0, 1), (2, 5), (3, 8)]:
+        expected = [
+            c
+            for c in range(9)
+            if c not in pair
+            and all(adds(m, [o for o in (*pair, c) if o != m]) >= minimum for m in (*pair, c))
+        ]
+        assert finder._third_members(pair, cover, shares) == expected

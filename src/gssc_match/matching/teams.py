@@ -347,22 +347,28 @@ class TeamFinder:
         best_pairs = sorted(pairs, key=lambda t: (-t.score, t.positions))
         triples: dict[tuple[int, ...], _Scored] = {}
         for pair in best_pairs[: self.settings.pairs_extended]:
-            for third in range(cover.shape[0]):
+            for third in self._third_members(pair.positions, cover, shares):
                 key = tuple(sorted((*pair.positions, third)))
-                if third in pair.positions or key in triples:
-                    continue
-                if self._no_passengers(key, cover, shares):
+                if key not in triples:
                     triples[key] = self._score(key, cover, shares, rel)
         return pairs + list(triples.values())
 
-    def _no_passengers(
-        self, positions: tuple[int, ...], cover: np.ndarray, shares: np.ndarray
-    ) -> bool:
-        rows = cover[list(positions)]
-        return all(
-            _gain(rows[m], np.delete(rows, m, axis=0), shares) >= self.settings.min_unique
-            for m in range(len(positions))
-        )
+    def _third_members(
+        self, pair: tuple[int, ...], cover: np.ndarray, shares: np.ndarray
+    ) -> list[int]:
+        """Candidates that can join a pair with no passenger among the three, all at once.
+
+        For each possible third member c: what c adds beyond the pair, and what each of the
+        pair still adds beyond its partner and c.
+        """
+        a, b = cover[pair[0]], cover[pair[1]]
+        minimum = self.settings.min_unique
+        adds = np.maximum(cover - np.maximum(a, b), 0.0) @ shares
+        a_adds = np.maximum(a - np.maximum(b, cover), 0.0) @ shares
+        b_adds = np.maximum(b - np.maximum(a, cover), 0.0) @ shares
+        ok = (adds >= minimum) & (a_adds >= minimum) & (b_adds >= minimum)
+        ok[list(pair)] = False
+        return [int(c) for c in np.flatnonzero(ok)]
 
     # -- explanation --------------------------------------------------------------------
 
