@@ -222,3 +222,13 @@ def test_third_members_agree_with_trying_every_trio(mini: Catalogue, seed: int) 
             and all(adds(m, [o for o in (*pair, c) if o != m]) >= minimum for m in (*pair, c))
         ]
         assert finder._third_members(pair, cover, shares) == expected
+
+
+def test_teams_never_contradict_ranks_no_good_match_flag() -> None:
+    """On the bundled catalogue: a need `rank` flags gets no team and says why, and only those."""
+    catalogue = open_catalogue()
+    matcher = Matcher(catalogue, load_weights())
+    flagged = {s.need.id for s in matcher.shortlists(Selection()) if s.no_good_match}
+    suggestions = TeamFinder(matcher).suggestions(Selection())
+    said = {s.need.id for s in suggestions if s.reason.startswith("no good match")}
+    assert said == flagged

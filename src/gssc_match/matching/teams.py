@@ -211,13 +211,40 @@ class TeamFinder:
         chosen = matcher.select_needs(selection)
         for start in range(0, len(chosen), CHUNK):
             part = chosen[start : start + CHUNK]
+            flagged = self._no_good_match(part, selection.cluster)
             with gc_paused():
                 block = matcher.relevance_block(part)
                 done = [
-                    self.suggest(i, row.astype(np.float64), mask, size, top, selection.min_score)
+                    self.suggest(
+                        i,
+                        row.astype(np.float64),
+                        mask,
+                        size,
+                        top,
+                        selection.min_score,
+                        flagged.get(matcher.needs[i].id),
+                    )
                     for row, i in zip(block, part, strict=True)
                 ]
             yield from done
+
+    def _no_good_match(self, need_indices: Sequence[int], cluster: str | None) -> dict[str, str]:
+        """The needs `rank` flags as having no good match, with its reason.
+
+        Asked of the matcher itself, so that teams never contradict `rank` however its
+        no-match rule changes: a need with no fitting SME has no fitting team either.
+        """
+        ids = tuple(self.matcher.needs[i].id for i in need_indices)
+        selection = Selection(need_ids=ids, cluster=cluster, top=1)
+        threshold = self.matcher.weights.no_match_threshold
+        return {
+            s.need.id: (
+                f"no good match: the best relevance is {s.best_relevance:.3f}, "
+                f"below the threshold {threshold:.2f}"
+            )
+            for s in self.matcher.shortlists(selection)
+            if s.no_good_match
+        }
 
     def suggest(
         self,
@@ -227,14 +254,15 @@ class TeamFinder:
         size: int,
         top: int,
         min_score: float = 0.0,
+        no_good_match: str | None = None,
     ) -> TeamSuggestion:
         """Teams for one need from its relevance row against every SME."""
         need = self.matcher.needs[need_index]
         parts = self.parts_of(need_index)
         threshold = self.matcher.weights.no_match_threshold
         eligible = mask & (relevance >= threshold)
-        if not eligible.any():
-            reason = f"no good match: no SME reaches the relevance threshold {threshold:.2f}"
+        if no_good_match is not None or not eligible.any():
+            reason = no_good_match or f"no good match: no SME reaches {threshold:.2f}"
             return TeamSuggestion(need, parts, None, (), reason)
         candidates = self._candidates(parts, relevance, eligible)
         trust = self._trust(relevance, candidates)
