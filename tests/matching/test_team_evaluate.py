@@ -110,3 +110,13 @@ def test_a_misspelled_key_is_located(catalogue: Path) -> None:
 
 def test_a_missing_judgments_file_is_a_usage_error(mini_copy: Path) -> None:
     assert evaluate(mini_copy).exit_code == 2
+
+
+def test_validate_recognises_a_team_judgments_file(catalogue: Path) -> None:
+    path = catalogue / "team-judgments.yaml"
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    path.write_text(JUDGED.replace("  why:", "  wy:", 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "team-judgments.yaml:2:3: error: unknown field 'wy'" in result.output

@@ -20,6 +20,7 @@ from .concepts import ConceptIndex
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .schema import parse_record
 from .taxonomy import Taxonomy
+from .team_judgments import TEAM_JUDGMENTS_FILE, TeamJudgmentsFile
 from .yamlsafe import Document, load_file
 
 DATA_ENV = "GSSC_MATCH_DATA"
@@ -35,6 +36,7 @@ class Kind(StrEnum):
     NEED = "need"
     TAXONOMY = "taxonomy"
     JUDGMENTS = "judgments"
+    TEAM_JUDGMENTS = "team-judgments"
 
 
 def bundled_data() -> Path:
@@ -223,6 +225,8 @@ def _check_file(
         _check_need(document, path, taxonomy, index, checked)
     elif kind is Kind.JUDGMENTS:
         _check_judgments(document, checked)
+    elif kind is Kind.TEAM_JUDGMENTS:  # ids are checked by `evaluate --teams`
+        checked.problems += parse_record(document, TeamJudgmentsFile)[1]
     else:
         _, more = load_taxonomy(path)
         checked.problems += [p for p in more if p not in problems]
@@ -235,6 +239,8 @@ def kind_of(path: Path, document: Document | None = None) -> Kind | None:
         return Kind.TAXONOMY
     if path.name == JUDGMENTS_FILE:
         return Kind.JUDGMENTS
+    if path.name == TEAM_JUDGMENTS_FILE:
+        return Kind.TEAM_JUDGMENTS
     if parents and parents[0] == "smes":
         return Kind.SME
     if len(parents) > 1 and parents[1] == "needs":

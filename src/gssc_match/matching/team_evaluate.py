@@ -13,41 +13,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ConfigDict, Field, RootModel
-
 from ..catalogue.loader import Catalogue
-from ..catalogue.models import Line, Record, Slug, Text
 from ..catalogue.schema import parse_record
-from ..catalogue.yamlsafe import Document, load_file
+from ..catalogue.team_judgments import (
+    TEAM_JUDGMENTS_FILE,
+    TeamJudgment,
+    TeamJudgmentsFile,
+    unknown_ids,
+)
+from ..catalogue.yamlsafe import load_file
 from ..errors import CatalogueError
-from ..problems import Problem, error, printable
 from ..selection import Selection
 from .ranking import Matcher
 from .scoring import Weights
 from .teams import TeamFinder
 
-TEAM_JUDGMENTS_FILE = "team-judgments.yaml"
 SYSTEMS = ("teams", "rank top-2", "rank top-3")
-
-
-class JudgedPart(Record):
-    """One part a need asks for, and the SMEs able to provide it (possibly none)."""
-
-    name: Line
-    smes: list[Slug] = Field(default_factory=list)
-
-
-class TeamJudgment(Record):
-    """An expert's split of one need into parts, written before tuning."""
-
-    why: Text
-    parts: list[JudgedPart] = Field(min_length=1)
-
-
-class TeamJudgmentsFile(RootModel[dict[Slug, TeamJudgment]]):
-    """The team judgments file: need id to judged parts."""
-
-    model_config = ConfigDict(frozen=True)
+__all__ = ["TEAM_JUDGMENTS_FILE", "TeamJudgment", "evaluate_teams", "load_team_judgments"]
 
 
 def load_team_judgments(path: Path, catalogue: Catalogue) -> dict[str, TeamJudgment]:
@@ -56,30 +38,11 @@ def load_team_judgments(path: Path, catalogue: Catalogue) -> dict[str, TeamJudgm
     parsed, more = parse_record(document, TeamJudgmentsFile) if document else (None, [])
     problems += more
     if parsed is not None and document is not None:
-        problems += _unknown_ids(document, parsed.root, catalogue)
+        needs = (n.id for n in catalogue.needs)
+        problems += unknown_ids(document, parsed.root, needs, (s.id for s in catalogue.smes))
     if parsed is None or problems:
         raise CatalogueError(problems, "the team judgments file")
     return dict(parsed.root)
-
-
-def _unknown_ids(
-    document: Document, judged: dict[str, TeamJudgment], catalogue: Catalogue
-) -> list[Problem]:
-    needs = {n.id for n in catalogue.needs}
-    smes = {s.id for s in catalogue.smes}
-    problems = []
-    for need_id, judgment in judged.items():
-        if need_id not in needs:
-            line, col = document.position((need_id,), key=True)
-            message = f"unknown need '{printable(need_id)}'"
-            problems.append(error(document.path, line, col, message, "reference"))
-        for i, part in enumerate(judgment.parts):
-            for j, sme_id in enumerate(part.smes):
-                if sme_id not in smes:
-                    line, col = document.position((need_id, "parts", i, "smes", j))
-                    message = f"unknown SME '{printable(sme_id)}'"
-                    problems.append(error(document.path, line, col, message, "reference"))
-    return sorted(problems)
 
 
 @dataclass(frozen=True)
