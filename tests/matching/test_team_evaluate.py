@@ -120,3 +120,19 @@ def test_validate_recognises_a_team_judgments_file(catalogue: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert "team-judgments.yaml:2:3: error: unknown field 'wy'" in result.output
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "teams"
+REALSET = Path(__file__).parents[2].parent / "shared" / "realset"
+
+
+def test_the_development_judgments_fit_the_bundled_catalogue() -> None:
+    judged = load_team_judgments(FIXTURES / "bundled-team-judgments.yaml", open_catalogue())
+    assert len(judged) >= 12
+    assert all(j.parts for j in judged.values())
+
+
+@pytest.mark.skipif(not REALSET.is_dir(), reason="the real-firm set lives outside the repo")
+def test_the_realset_judgments_fit_the_realset() -> None:
+    docs = Path(__file__).parents[2] / "docs" / "realset" / "team-judgments.yaml"
+    assert len(load_team_judgments(docs, open_catalogue(REALSET))) >= 6
