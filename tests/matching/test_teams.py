@@ -232,3 +232,17 @@ def test_teams_never_contradict_ranks_no_good_match_flag() -> None:
     suggestions = TeamFinder(matcher).suggestions(Selection())
     said = {s.need.id for s in suggestions if s.reason.startswith("no good match")}
     assert said == flagged
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_a_team_size_other_than_two_or_three_is_a_usage_error(mini: Catalogue, size: int) -> None:
+    from gssc_match.errors import UsageError
+
+    with pytest.raises(UsageError):
+        suggest_teams(mini, size=size)
+
+
+def test_the_public_api_offers_teams() -> None:
+    import gssc_match
+
+    assert gssc_match.suggest_teams is suggest_teams

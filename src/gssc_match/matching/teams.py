@@ -23,6 +23,7 @@ from functools import cached_property
 import numpy as np
 
 from ..catalogue.models import Need, Sme
+from ..errors import UsageError
 from ..memory import gc_paused
 from ..selection import Selection
 from .ranking import CHUNK, Match, Matcher
@@ -204,8 +205,8 @@ class TeamFinder:
         self, selection: Selection, size: int = 3, top: int = 3
     ) -> Iterator[TeamSuggestion]:
         """A suggestion per selected need, in need-id order, chunk by chunk like `rank`."""
-        if size < 2:
-            raise ValueError("a team has at least two members")
+        if size not in (2, 3):
+            raise UsageError(f"a team has 2 or 3 members, not {size}")
         matcher = self.matcher
         mask = matcher.sme_mask(selection.cluster)
         chosen = matcher.select_needs(selection)
