@@ -246,3 +246,23 @@ def test_the_public_api_offers_teams() -> None:
     import gssc_match
 
     assert gssc_match.suggest_teams is suggest_teams
+
+
+def test_candidates_are_those_of_scoring_every_sme_for_every_part() -> None:
+    """Looking at a pillar's SMEs only when the direct holders leave room changes nothing."""
+    matcher = Matcher(open_catalogue(), load_weights())
+    finder = TeamFinder(matcher)
+    k = finder.settings.candidates_per_part
+    block = matcher.relevance_block(range(len(matcher.needs)))
+    for i, row in enumerate(block):
+        relevance = row.astype(np.float64)
+        eligible = relevance >= matcher.weights.no_match_threshold
+        parts = finder.parts_of(i)
+        expected: set[int] = set()
+        for part in parts:
+            every = finder._best_for(np.flatnonzero(eligible).tolist(), part, relevance, eligible)
+            expected.update(j for value, j in every[:k] if value > 0)
+        ranked = np.flatnonzero(eligible)
+        order = np.lexsort((ranked, -relevance[ranked]))
+        expected.update(int(j) for j in ranked[order[: finder.settings.candidates_by_relevance]])
+        assert finder._candidates(parts, relevance, eligible) == sorted(expected)

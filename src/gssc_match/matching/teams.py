@@ -134,6 +134,7 @@ class TeamFinder:
         self.matcher = matcher
         self.settings: TeamWeights = matcher.weights.teams
         self._n_needs = len(matcher.needs)
+        self._matches: dict[tuple[int, int], Match] = {}
 
     # -- the need's parts and each SME's coverage ---------------------------------------
 
@@ -260,6 +261,7 @@ class TeamFinder:
         """Teams for one need from its relevance row against every SME."""
         need = self.matcher.needs[need_index]
         parts = self.parts_of(need_index)
+        self._matches.clear()  # explanations are kept for one need at a time
         threshold = self.matcher.weights.no_match_threshold
         eligible = mask & (relevance >= threshold)
         if no_good_match is not None or not eligible.any():
@@ -311,18 +313,33 @@ class TeamFinder:
     ) -> list[int]:
         """The best SMEs for each part and the most relevant ones, in id order."""
         settings = self.settings
+        k = settings.candidates_per_part
         chosen: set[int] = set()
         for part in parts:
-            holders = self._holders.get(part.concept_id, [])
-            if settings.related_credit > 0:
-                holders = sorted({*holders, *self._holders.get("pillar:" + part.pillar, [])})
-            scored = [(self.cover(j, part)[0], j) for j in holders if eligible[j]]
-            scored.sort(key=lambda item: (-item[0], -relevance[item[1]], item[1]))
-            chosen.update(j for value, j in scored[: settings.candidates_per_part] if value > 0)
+            scored = self._best_for(
+                self._holders.get(part.concept_id, []), part, relevance, eligible
+            )
+            # A related concept covers at most `related_credit`: look at the (many) SMEs
+            # of the pillar only when the direct holders leave room for one.
+            if settings.related_credit > 0 and (
+                len(scored) < k or scored[k - 1][0] < settings.related_credit
+            ):
+                holders = {*self._holders.get(part.concept_id, [])}
+                holders |= {*self._holders.get("pillar:" + part.pillar, [])}
+                scored = self._best_for(sorted(holders), part, relevance, eligible)
+            chosen.update(j for value, j in scored[:k] if value > 0)
         ranked = np.flatnonzero(eligible)
         order = np.lexsort((ranked, -relevance[ranked]))
         chosen.update(int(j) for j in ranked[order[: settings.candidates_by_relevance]])
         return sorted(chosen)
+
+    def _best_for(
+        self, holders: Sequence[int], part: NeedPart, relevance: np.ndarray, eligible: np.ndarray
+    ) -> list[tuple[float, int]]:
+        """(cover, SME) of the eligible holders, best cover first, then relevance, then id."""
+        scored = [(self.cover(j, part)[0], j) for j in holders if eligible[j]]
+        scored.sort(key=lambda item: (-item[0], -relevance[item[1]], item[1]))
+        return scored
 
     def _trust(self, relevance: np.ndarray, candidates: Sequence[int]) -> np.ndarray:
         """How far each candidate's claims count: its relevance against the best one's, to
@@ -440,7 +457,14 @@ class TeamFinder:
         covers.sort(key=lambda c: (not c.brings, c.via is not None, -c.value, c.part.concept_id))
         shares = np.array([p.share for p in parts], dtype=np.float64)
         unique = _gain(rows[m], others, shares)
-        return Member(self.matcher.explain(need_index, sme_index), tuple(covers), round(unique, 4))
+        return Member(self._match(need_index, sme_index), tuple(covers), round(unique, 4))
+
+    def _match(self, need_index: int, sme_index: int) -> Match:
+        """A member's own match, explained once per need however many teams it is in."""
+        key = (need_index, sme_index)
+        if key not in self._matches:
+            self._matches[key] = self.matcher.explain(need_index, sme_index)
+        return self._matches[key]
 
 
 def _gain(row: np.ndarray, others: np.ndarray, shares: np.ndarray) -> float:
