@@ -384,10 +384,7 @@ class TeamFinder:
         gain = _unique_gains(cover, shares)
         enough = gain >= self.settings.min_unique
         valid = enough & enough.T
-        pairs = [
-            self._score((int(a), int(b)), cover, shares, rel)
-            for a, b in zip(*np.nonzero(np.triu(valid, 1)), strict=True)
-        ]
+        pairs = self._score_pairs(np.nonzero(np.triu(valid, 1)), cover, shares, rel)
         if size < 3 or not pairs:
             return pairs
         best_pairs = sorted(pairs, key=lambda t: (-t.score, t.positions))
@@ -398,6 +395,28 @@ class TeamFinder:
                 if key not in triples:
                     triples[key] = self._score(key, cover, shares, rel)
         return pairs + list(triples.values())
+
+    def _score_pairs(
+        self,
+        pairs: tuple[np.ndarray, ...],
+        cover: np.ndarray,
+        shares: np.ndarray,
+        rel: np.ndarray,
+    ) -> list[_Scored]:
+        """`_score` for many pairs at once: for two members the overlap is the smaller cover."""
+        first, second = pairs
+        a, b = cover[first], cover[second]
+        coverage = np.maximum(a, b) @ shares
+        overlap = np.minimum(a, b) @ shares
+        relevance = (rel[first] + rel[second]) / 2
+        w = self.settings.parts
+        scores = np.round(w.coverage * coverage + w.relevance * relevance - w.overlap * overlap, 6)
+        return [
+            _Scored((int(i), int(j)), float(c), float(r), float(o), float(t))
+            for i, j, c, r, o, t in zip(
+                first, second, coverage, relevance, overlap, scores, strict=True
+            )
+        ]
 
     def _third_members(
         self, pair: tuple[int, ...], cover: np.ndarray, shares: np.ndarray
