@@ -266,3 +266,26 @@ def test_candidates_are_those_of_scoring_every_sme_for_every_part() -> None:
         order = np.lexsort((ranked, -relevance[ranked]))
         expected.update(int(j) for j in ranked[order[: finder.settings.candidates_by_relevance]])
         assert finder._candidates(parts, relevance, eligible) == sorted(expected)
+
+
+def test_a_need_without_concepts_cannot_be_split(mini_copy: Path) -> None:
+    text = (
+        TWO_PART_NEED.replace(TWO_PART_ID, "cv-mindelo-atendimento")
+        .replace("Dessalinização e perdas de água em São Vicente", "Atendimento na câmara")
+        .split("description:")[0]
+    )
+    text += (
+        "description: >-\n  Os munícipes esperam muito tempo na câmara e queremos um "
+        "atendimento mais rápido e simpático, com horários alargados.\n"
+        "language: pt\ntags: [atendimento]\npriority: low\n"
+    )
+    (mini_copy / "needs" / "cape-verde" / "cv-mindelo-atendimento.yaml").write_text(
+        text, encoding="utf-8"
+    )
+    result = suggest_teams(
+        open_catalogue(mini_copy), Selection(need_ids=("cv-mindelo-atendimento",))
+    )
+    suggestion = result.suggestions[0]
+    assert suggestion.parts == ()
+    assert suggestion.teams == ()
+    assert "names no taxonomy concept" in suggestion.reason or "no good match" in suggestion.reason
