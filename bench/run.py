@@ -76,6 +76,12 @@ def slope(points: list[tuple[int, float]]) -> float:
 def teams_samples(gm: str) -> list[Sample]:
     """What `teams` adds to `rank`: on the bundled catalogue and at 1,000 SMEs x 100 needs."""
     path = str(catalogue(1000, 100))
+    search = [sys.executable, str(ROOT / "bench" / "teams_search.py")]
+    for argv in (search, [*search, path]):  # the search alone, in-process CPU time
+        print(
+            "  " + subprocess.run(argv, capture_output=True, text=True).stdout.strip(),
+            file=sys.stderr,
+        )
     return [
         best_of(3, "rank --country cape-verde (bundled)", [gm, "rank", "--country", "cv"]),
         best_of(3, "teams --country cape-verde (bundled)", [gm, "teams", "--country", "cv"]),
