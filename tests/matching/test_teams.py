@@ -289,3 +289,32 @@ def test_a_need_without_concepts_cannot_be_split(mini_copy: Path) -> None:
     assert suggestion.parts == ()
     assert suggestion.teams == ()
     assert "names no taxonomy concept" in suggestion.reason or "no good match" in suggestion.reason
+
+
+def _finder(catalogue: Catalogue, **settings: float) -> TeamFinder:
+    weights = load_weights()
+    teams = weights.teams.model_copy(update=settings)
+    return TeamFinder(Matcher(catalogue, weights.model_copy(update={"teams": teams})))
+
+
+def test_focus_credits_a_concept_by_how_central_it_is_to_the_offer() -> None:
+    bundled = open_catalogue()
+    flat, focused = _finder(bundled, focus=0.0), _finder(bundled, focus=1.0)
+    i = [n.id for n in flat.matcher.needs].index("cv-tarrafal-waste-dumpsite")
+    seen_lower = False
+    for j, _ in enumerate(flat.matcher.smes):
+        weights = flat.matcher.space.profiles[len(flat.matcher.needs) + j].weights
+        for part in flat.parts_of(i):
+            plain, scaled = flat.cover(j, part)[0], focused.cover(j, part)[0]
+            assert scaled <= plain + 1e-12
+            if part.concept_id in weights and weights[part.concept_id] == max(weights.values()):
+                assert scaled == pytest.approx(plain)  # the SME's own main concept
+            seen_lower |= scaled < plain
+    assert seen_lower
+
+
+def test_trust_scales_claims_by_relevance_against_the_best(two_part: Catalogue) -> None:
+    finder = _finder(two_part, trust=1.0)
+    relevance = np.array([0.4, 0.2, 0.1, 0.0])
+    assert finder._trust(relevance, [0, 1, 2]).tolist() == pytest.approx([1.0, 0.5, 0.25])
+    assert _finder(two_part)._trust(relevance, [0, 1]).tolist() == [1.0, 1.0]  # off by default

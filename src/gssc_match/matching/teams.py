@@ -161,19 +161,29 @@ class TeamFinder:
         )
 
     def cover(self, sme_index: int, part: NeedPart) -> tuple[float, tuple[str, ...], str | None]:
-        """(value, SME words, related concept) for one SME and one part."""
+        """(value, SME words, related concept) for one SME and one part.
+
+        The value grows with how strongly the SME names the concept (`full_mention`) and
+        with how central it is to the SME's offer (`focus`): a demolition-waste recycler
+        that mentions landfills covers the landfill part less than a landfill-gas firm.
+        """
         profile = self.matcher.space.profiles[self._n_needs + sme_index]
-        full = self.settings.full_mention
         if part.concept_id in profile.weights:
-            value = min(1.0, profile.weights[part.concept_id] / full)
+            value = self._strength(profile.weights, part.concept_id)
             return value, profile.surfaces[part.concept_id], None
         related = self._pillar_best[sme_index].get(part.pillar)
         if related is None or self.settings.related_credit <= 0:
             return 0.0, (), None
-        concept, weight = related
-        value = self.settings.related_credit * min(1.0, weight / full)
+        concept = related[0]
+        value = self.settings.related_credit * self._strength(profile.weights, concept)
         name = self.matcher.catalogue.taxonomy.concepts[concept].name
         return value, profile.surfaces[concept], name
+
+    def _strength(self, weights: dict[str, float], concept: str) -> float:
+        weight = weights[concept]
+        mention = min(1.0, weight / self.settings.full_mention)
+        share: float = (weight / max(weights.values())) ** self.settings.focus
+        return mention * share
 
     @cached_property
     def _pillar_best(self) -> list[dict[str, tuple[str, float]]]:
