@@ -169,21 +169,29 @@ class TeamFinder:
         """
         profile = self.matcher.space.profiles[self._n_needs + sme_index]
         if part.concept_id in profile.weights:
-            value = self._strength(profile.weights, part.concept_id)
+            value = self._strength(sme_index, part.concept_id)
             return value, profile.surfaces[part.concept_id], None
         related = self._pillar_best[sme_index].get(part.pillar)
         if related is None or self.settings.related_credit <= 0:
             return 0.0, (), None
         concept = related[0]
-        value = self.settings.related_credit * self._strength(profile.weights, concept)
+        value = self.settings.related_credit * self._strength(sme_index, concept)
         name = self.matcher.catalogue.taxonomy.concepts[concept].name
         return value, profile.surfaces[concept], name
 
-    def _strength(self, weights: dict[str, float], concept: str) -> float:
-        weight = weights[concept]
+    def _strength(self, sme_index: int, concept: str) -> float:
+        weight = self.matcher.space.profiles[self._n_needs + sme_index].weights[concept]
         mention = min(1.0, weight / self.settings.full_mention)
-        share: float = (weight / max(weights.values())) ** self.settings.focus
+        share: float = (weight / self._top_weight[sme_index]) ** self.settings.focus
         return mention * share
+
+    @cached_property
+    def _top_weight(self) -> list[float]:
+        """Each SME's strongest concept weight (what its offer is mostly about)."""
+        return [
+            max(p.weights.values(), default=1.0)
+            for p in self.matcher.space.profiles[self._n_needs :]
+        ]
 
     @cached_property
     def _pillar_best(self) -> list[dict[str, tuple[str, float]]]:
