@@ -256,11 +256,10 @@ class TeamFinder:
         """
         ids = tuple(self.matcher.needs[i].id for i in need_indices)
         selection = Selection(need_ids=ids, cluster=cluster, top=1)
-        threshold = self.matcher.weights.no_match_threshold
         return {
             s.need.id: (
-                f"no good match: the best relevance is {s.best_relevance:.3f}, "
-                f"below the threshold {threshold:.2f}"
+                "no good match: `rank` finds no SME that fits this need "
+                f"(best relevance {s.best_relevance:.3f})"
             )
             for s in self.matcher.shortlists(selection)
             if s.no_good_match
