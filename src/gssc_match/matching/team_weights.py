@@ -25,7 +25,7 @@ class TeamWeights(Record):
     parts: TeamPartWeights = Field(default_factory=TeamPartWeights)
     margin: float = Field(default=0.05, ge=0, le=1)
     full_mention: float = Field(default=1.5, gt=0)
-    focus: float = Field(default=1.0, ge=0, le=4)
+    focus: float = Field(default=1.5, ge=0, le=4)
     trust: float = Field(default=0.0, ge=0, le=4)
     related_credit: float = Field(default=0.25, ge=0, le=1)
     min_part_share: float = Field(default=0.05, ge=0, le=1)
