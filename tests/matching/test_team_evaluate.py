@@ -136,3 +136,19 @@ def test_the_development_judgments_fit_the_bundled_catalogue() -> None:
 def test_the_realset_judgments_fit_the_realset() -> None:
     docs = Path(__file__).parents[2] / "docs" / "realset" / "team-judgments.yaml"
     assert len(load_team_judgments(docs, open_catalogue(REALSET))) >= 6
+
+
+HOSTILE = sorted((Path(__file__).parents[1] / "cases" / "bad" / "smes").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=[p.stem for p in HOSTILE])
+def test_a_hostile_team_judgments_file_is_reported_never_a_crash(
+    mini_path: Path, path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app, ["evaluate", "--teams", "--team-judgments", str(path), "--data", str(mini_path)]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "the team judgments file has" in result.output
+    assert "Traceback" not in result.output
