@@ -17,7 +17,6 @@ from .options import (
     ClusterOption,
     CountryOption,
     DataOption,
-    MinScoreOption,
     NeedOption,
     WeightsOption,
 )
@@ -40,7 +39,9 @@ def teams(
     need: NeedOption = None,
     city: CityOption = None,
     cluster: ClusterOption = None,
-    min_score: MinScoreOption = 0.0,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop teams scoring below this.")
+    ] = 0.0,
     size: Annotated[
         int, typer.Option("--size", min=2, max=3, help="Largest team size: 2 or 3.")
     ] = 3,
