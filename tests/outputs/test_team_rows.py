@@ -118,6 +118,10 @@ def test_out_writes_every_format_from_the_same_rows(catalogue: Path, suffix: str
         values = list(sheet.iter_rows(values_only=True))
         assert values[0] == TEAM_COLUMNS and len(values) == len(shown) + 1
         assert sheet.title == "teams"
+        no_team = openpyxl.load_workbook(out)["no team"]
+        listed = [r[0] for r in list(no_team.iter_rows(values_only=True))[1:]]
+        assert listed == [r["need_id"] for r in shown if not r["sme_ids"]]
+        assert listed and NEED_ID not in listed
     else:
         text = out.read_text(encoding="utf-8")
         assert text.startswith("# Teams") and NEED_ID in text

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
-from .layout import Layout, TableRow
+from .layout import Layout, SideSheet, TableRow
 
 if TYPE_CHECKING:  # type-only: formats and the CLI must not pay for numpy
     from ..matching.scoring import Weights
@@ -193,6 +193,13 @@ TEAMS = Layout(
     markdown_columns=("need_id", "city", "team_rank", "sme_names", "clusters", "score", "members"),
     cells=_cells,
     markdown_cells=_markdown_cells,
+    side_sheets=(
+        SideSheet(
+            "no team",
+            ("need_id", "country", "city", "need_title", "best_single_sme_id", "reason"),
+            lambda row: not row.as_dict()["sme_ids"],
+        ),
+    ),
 )
 
 
