@@ -72,14 +72,13 @@ def teams(
         _write(out, selection, size, delimiter, force, weights, data)
         return
     result, about, _ = _run_teams(selection, size, weights, data)
-    from ..outputs.formats import to_csv, to_json
+    from ..outputs.tables import table_csv, table_json
+    from ..outputs.team_rows import TEAMS
 
     if fmt is TeamsFormat.JSON:
-        sys.stdout.write(to_json(result.rows, about))
+        sys.stdout.write(table_json(result.rows, about))
     elif fmt is TeamsFormat.CSV:
-        from ..outputs.team_rows import TEAMS
-
-        sys.stdout.write(to_csv(result.rows, layout=TEAMS))
+        sys.stdout.write(table_csv(result.rows, TEAMS))
     else:
         from rich.console import Console
 
@@ -98,13 +97,23 @@ def _write(
     data: Path | None,
 ) -> None:
     from ..about import generated_date
-    from ..outputs.export import ExportRequest, export, format_for
+    from ..outputs.export import ExportRequest, format_for
+    from ..outputs.formats import default_decimal
+    from ..outputs.tables import export_table
     from ..outputs.team_rows import TEAMS
 
     chosen = format_for(out, None)
     result, about, inputs = _run_teams(selection, size, weights, data)
     about["generated"] = generated_date()
-    export(result.rows, about, ExportRequest(out, chosen, force, delimiter, inputs), TEAMS)
+    request = ExportRequest(
+        out,
+        chosen,
+        force=force,
+        delimiter=delimiter,
+        decimal=default_decimal(delimiter),
+        protected=inputs,
+    )
+    export_table(result.rows, about, request, TEAMS)
     typer.echo(f"wrote {len(result.rows)} rows to {out}", err=True)
 
 
