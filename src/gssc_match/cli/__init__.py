@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import catalogue, matching
 from . import teams as teams  # registers `teams`
+from . import weights as weights_command
 from .app import _progress_bar, app, main
 
-__all__ = ["_progress_bar", "app", "catalogue", "main", "matching"]
+__all__ = ["_progress_bar", "app", "catalogue", "main", "matching", "weights_command"]
