@@ -172,3 +172,12 @@ def test_same_inputs_same_bytes(catalogue: Path) -> None:
 )
 def test_bad_options_are_usage_errors(catalogue: Path, args: list[str]) -> None:
     assert invoke(catalogue, *args).exit_code == 2
+
+
+def test_semicolon_csv_writes_decimal_commas(catalogue: Path) -> None:
+    out = catalogue.parent / "teams.csv"
+    assert invoke(catalogue, "--out", str(out), "--delimiter", ";").exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    team = next(r for r in rows if r["need_id"] == NEED_ID)
+    assert "," in team["score"] and "." not in team["score"]
+    assert float(team["score"].replace(",", ".")) > 0
