@@ -362,8 +362,8 @@ class TeamFinder:
 
     def _trust(self, relevance: np.ndarray, candidates: Sequence[int]) -> np.ndarray:
         """How far each candidate's claims count: its relevance against the best one's, to
-        the power `trust` (0 counts every claim fully). A firm that mentions a landfill in
-        passing should not cover the landfill part as well as a firm built around it."""
+        the power `trust`. Off (0) by default: on the judged needs, crediting a concept by
+        its place in the firm's offer (`focus`) did better than by the firm's relevance."""
         rel = relevance[list(candidates)]
         top = float(rel.max()) if rel.size else 0.0
         if top <= 0 or self.settings.trust == 0:
