@@ -181,3 +181,16 @@ def test_semicolon_csv_writes_decimal_commas(catalogue: Path) -> None:
     team = next(r for r in rows if r["need_id"] == NEED_ID)
     assert "," in team["score"] and "." not in team["score"]
     assert float(team["score"].replace(",", ".")) > 0
+
+
+def test_catalogue_text_is_never_read_as_rich_markup(catalogue: Path) -> None:
+    sme = catalogue / "smes" / "brine-less.yaml"
+    sme.write_text(
+        sme.read_text(encoding="utf-8").replace(
+            "name: Brineless Desalination Ltd", "name: Brineless [red]Desalination[/red] Ltd"
+        ),
+        encoding="utf-8",
+    )
+    result = invoke(catalogue, "--need", NEED_ID)
+    assert result.exit_code == 0, result.output
+    assert "Brineless [red]Desalination[/red] Ltd" in result.stdout
