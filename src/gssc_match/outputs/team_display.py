@@ -8,7 +8,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..matching.teams import Member, Team, TeamSuggestion
+from ..matching.teams import Member, PartCover, Team, TeamSuggestion
 from .team_rows import part_label
 
 
@@ -89,15 +89,20 @@ def _coverage_text(team: Team) -> str:
 
 
 def _member_parts(member: Member) -> str:
-    """The parts a member covers better than the rest of its team, with its first words."""
-    shown = []
-    for cover in member.covers:
-        if not cover.brings:
-            continue
-        words = _escape(", ".join(cover.words[:1]))
-        name = f"~{cover.part.name}" if cover.via else cover.part.name
-        shown.append(f"{_escape(name)} ({words})")
-    return "; ".join(shown) or "nothing on its own"
+    """What a member brings (better than the rest of its team), in bold with its own first
+    words; then, dimmed, the parts it also covers less well than a teammate."""
+    brings = [
+        f"[bold]{_escape(_part_name(c))}[/bold] ({_escape(', '.join(c.words[:1]))})"
+        for c in member.covers
+        if c.brings
+    ]
+    also = [_escape(_part_name(c)) for c in member.covers if not c.brings]
+    text = "; ".join(brings) or "nothing on its own"
+    return text + (f" [dim]also: {', '.join(also)}[/dim]" if also else "")
+
+
+def _part_name(cover: PartCover) -> str:
+    return f"~{cover.part.name}" if cover.via else cover.part.name
 
 
 def _escape(text: str) -> str:
