@@ -142,6 +142,7 @@ def _cover_cell(cover: PartCover) -> dict[str, object]:
     return {
         "concept": cover.part.concept_id,
         "name": cover.part.name,
+        "pillar": cover.part.pillar,
         "coverage": cover.value,
         "words": list(cover.words[:3]),
         "via": cover.via,
