@@ -293,3 +293,27 @@ def test_a_page_never_replaces_the_mission_file(tmp_path: Path) -> None:
     assert code == 1
     assert "refusing to write over the input file" in output
     assert mission.read_bytes() == MISSION.read_bytes()
+
+
+def test_teams_add_each_need_its_teams_as_teams_ranks_them(tmp_path: Path) -> None:
+    from gssc_match.api import suggest_teams
+
+    out = tmp_path / "r.html"
+    code, output = _run(["report", "--country", "cape-verde", "--teams", "--out", str(out)])
+    assert code == 0, output
+    html = out.read_text(encoding="utf-8")
+    rows = suggest_teams(open_catalogue(), Selection(country="cape-verde")).rows
+    assert any(r.sme_ids for r in rows) and any(not r.sme_ids for r in rows)
+    for row in rows:
+        card = html[html.index(f'id="need-{row.need_id}"') :]
+        card = card[: card.index("</article>")]
+        if row.sme_ids:
+            names = " + ".join(str(escape(n)) for n in row.sme_names)
+            assert f"Team #{row.team_rank}: <b>{names}</b>" in card
+            assert f'score <span class="score">{row.score:.3f}</span>' in card
+        else:
+            assert f"No team: {escape(row.reason)}" in card
+
+
+def test_without_teams_there_are_no_team_suggestions(mini: Catalogue) -> None:
+    assert "Team suggestions" not in _report(mini, Selection())

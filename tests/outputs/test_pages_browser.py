@@ -62,7 +62,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory, hostile_path: Path) -> dict[
     """The report and the catalogue of the bundled catalogue, and both of a hostile one."""
     folder = tmp_path_factory.mktemp("pages")
     commands = {
-        "report": ["report", "--country", "vietnam", "--mission", str(MISSION)],
+        "report": ["report", "--country", "vietnam", "--mission", str(MISSION), "--teams"],
         "catalogue": ["catalogue"],
         "hostile-report": ["report", "--data", str(hostile_path)],
         "hostile-catalogue": ["catalogue", "--data", str(hostile_path)],
@@ -165,6 +165,20 @@ def test_the_report_shows_the_agenda_of_every_delegation(
     assert section.locator("tbody tr").count() == len(agenda.rows)
     names = {row.delegation_name for row in agenda.rows}
     assert set(section.locator("article.delegation h3").all_inner_texts()) == names
+    page.close()
+
+
+def test_the_report_shows_the_teams_of_every_need(browser: Any, pages: dict[str, Path]) -> None:
+    from gssc_match.api import suggest_teams
+    from gssc_match.selection import Selection
+
+    rows = suggest_teams(open_catalogue(), Selection(country="vietnam")).rows
+    page = visit(browser, pages["report"]).page
+    for need_id in {r.need_id for r in rows}:
+        teams = [r for r in rows if r.need_id == need_id and r.sme_ids]
+        block = page.locator(f"#need-{need_id} .teams")
+        assert block.is_visible()
+        assert block.locator("details.team").count() == len(teams)
     page.close()
 
 

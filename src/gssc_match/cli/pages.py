@@ -45,6 +45,9 @@ def report(
             dir_okay=False,
         ),
     ] = None,
+    teams: Annotated[
+        bool, typer.Option("--teams", help="Add `teams`' suggestions (2-3 SMEs) to each need.")
+    ] = False,
     force: ForceOption = False,
     weights: WeightsOption = None,
     data: DataOption = None,
@@ -52,7 +55,7 @@ def report(
     """Write the organiser's briefing as one offline HTML page: summary, heatmaps,
     coverage, unmet needs and every shortlist with its explanation."""
     from ..about import about_run, generated_date
-    from ..api import briefing, open_catalogue, plan
+    from ..api import briefing, open_catalogue, plan, suggest_teams
     from ..matching.scoring import DEFAULT_WEIGHTS, load_weights
     from ..outputs.export import check_path
     from ..outputs.html import write_page
@@ -68,11 +71,17 @@ def report(
         selection = replace(selection, country=resolved)
     result, overview = briefing(catalogue, selection, chosen, _progress_bar)
     agenda = plan(mission, catalogue, chosen) if mission is not None else None
+    team_rows = None
+    if teams and result.shortlists:  # the same needs as the shortlists, no more
+        needs = tuple(s.need.id for s in result.shortlists)
+        team_selection = Selection(need_ids=needs, cluster=selection.cluster)
+        team_rows = suggest_teams(catalogue, team_selection, chosen).rows
     about = about_run(catalogue, chosen, selection)
     about["generated"] = generated_date()
     if agenda is not None:
         about["mission"] = agenda.mission_id
-    page = report_html(ReportInput(catalogue, result, overview, about, min_score, agenda))
+    given = ReportInput(catalogue, result, overview, about, min_score, agenda, team_rows)
+    page = report_html(given)
     write_page(out, page, force, inputs)
     typer.echo(f"wrote the report on {len(result.shortlists)} needs to {out}", err=True)
 

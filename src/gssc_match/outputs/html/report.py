@@ -19,6 +19,7 @@ from ..rows import output_columns
 from .agenda import agenda_view
 from .charts import Bars, HeatmapData, heatmap, stacked_bars
 from .render import render
+from .teams import teams_by_need
 from .views import MatchView, match_view
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from ...matching.scoring import Weights
     from ...planning.agenda import Agenda
     from ..rows import Result, Row
+    from ..team_rows import TeamRow
 
 MATCHED, UNMET = "with a match", "no good match"
 BAR_COLOURS = {MATCHED: "#2c7fb8", UNMET: "#d9d9d9"}
@@ -82,6 +84,7 @@ class ReportInput:
     about: dict[str, Any]
     min_score: float
     agenda: Agenda | None = None  # `plan`'s agenda, with --mission
+    teams: Sequence[TeamRow] | None = None  # `teams`' rows, with --teams
 
 
 def report_html(given: ReportInput) -> str:
@@ -112,6 +115,7 @@ def report_context(given: ReportInput) -> dict[str, Any]:
         "unmatched_smes": unmatched,
         "needs": needs,
         "agenda": agenda_view(given.agenda) if given.agenda is not None else None,
+        "teams": teams_by_need(given.teams) if given.teams is not None else None,
         "data": {"about": given.about, "rows": _data_rows(given.result.rows)},
     }
 
