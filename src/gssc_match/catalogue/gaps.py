@@ -119,6 +119,9 @@ class _Term:
 
     records: set[int] = field(default_factory=set)
     surfaces: Counter[str] = field(default_factory=Counter)
+    common: bool = False
+    """Written at least once as a common word (not Capitalised): names of places and firms
+    (`Santiago`, `Warsaw`) are never concepts."""
 
 
 def records_of(checked: Checked) -> list[RecordText]:
@@ -150,7 +153,8 @@ def find_gaps(records: Sequence[RecordText], taxonomy: Taxonomy, top: int = 20) 
     kept = {
         k: t
         for k, t in terms.items()
-        if (len(k) == 1 or len(t.records) >= MIN_RECORDS)
+        if t.common
+        and (len(k) == 1 or len(t.records) >= MIN_RECORDS)
         and len(t.records) <= limit
         and not set(k) <= parts
         and _focused(t.records, topic)
@@ -197,6 +201,7 @@ def _add_runs(
                 term = terms[tuple(analysed.stems[i] for i in window)]
                 term.records.add(r)
                 term.surfaces[" ".join(analysed.words[i].lower() for i in window)] += 1
+                term.common = term.common or not analysed.words[window[0]].istitle()
 
 
 def _runs(analysed: Analysed, covered: set[int]) -> Iterable[list[int]]:
@@ -365,7 +370,9 @@ def _by_word(
 
 
 def _pillars_near(used: list[int], concepts_of: list[set[str]], taxonomy: Taxonomy) -> set[str]:
-    return {taxonomy.pillar_of[c].id for r in used for c in concepts_of[r]}
+    """Pillars at least half of the records using a gap name something of."""
+    named = Counter(p for r in used for p in {taxonomy.pillar_of[c].id for c in concepts_of[r]})
+    return {p for p, n in named.items() if 2 * n >= len(used)}
 
 
 def _by_spelling(spellings: list[str], taxonomy: Taxonomy) -> Suggestion | None:
