@@ -7,6 +7,15 @@ library (catalogue files, matching, ...). The console script calls `main`.
 from __future__ import annotations
 
 from . import catalogue, diagnostics, matching
+from . import weights as weights_command
 from .app import _progress_bar, app, main
 
-__all__ = ["_progress_bar", "app", "catalogue", "diagnostics", "main", "matching"]
+__all__ = [
+    "_progress_bar",
+    "app",
+    "catalogue",
+    "diagnostics",
+    "main",
+    "matching",
+    "weights_command",
+]
