@@ -263,7 +263,9 @@ def _check_sme(
     if taxonomy and sme.cluster not in taxonomy.clusters:
         checked.problems.append(_unknown_ref(document, "cluster", sme.cluster, taxonomy.clusters))
     checked.problems += _tag_warnings(document, sme.tags, index)
-    checked.problems += _blind_warnings(document, taxonomy, index, sme.tags, sme_texts(sme))
+    checked.problems += _blind_warnings(
+        document, taxonomy if index else None, sme.tags, sme_texts(sme)
+    )
     if sme.id in checked.smes:
         checked.problems.append(_duplicate(document, sme.id, checked.smes[sme.id][1]))
     else:
@@ -289,7 +291,9 @@ def _check_need(
         msg = f"country '{need.country}' does not match its folder needs/{path.parent.name}/"
         checked.problems.append(error(document.path, line, col, msg, "folder"))
     checked.problems += _tag_warnings(document, need.tags, index)
-    checked.problems += _blind_warnings(document, taxonomy, index, need.tags, need_texts(need))
+    checked.problems += _blind_warnings(
+        document, taxonomy if index else None, need.tags, need_texts(need)
+    )
     if need.id in checked.needs:
         checked.problems.append(_duplicate(document, need.id, checked.needs[need.id][1]))
     else:
@@ -335,14 +339,10 @@ def _tag_warnings(document: Document, tags: list[str], index: ConceptIndex | Non
 
 
 def _blind_warnings(
-    document: Document,
-    taxonomy: Taxonomy | None,
-    index: ConceptIndex | None,
-    tags: Sequence[str],
-    texts: Sequence[str],
+    document: Document, taxonomy: Taxonomy | None, tags: Sequence[str], texts: Sequence[str]
 ) -> list[Problem]:
-    """A record the taxonomy cannot read, reported at its description."""
-    if taxonomy is None or index is None:
+    """A record the taxonomy cannot read, reported at its description (validate only)."""
+    if not taxonomy:
         return []
     why = blind_spot(taxonomy, tags, texts)
     if why is None:
