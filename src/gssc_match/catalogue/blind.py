@@ -7,33 +7,37 @@ read as energy): either way the concept part of its score cannot work for what i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from .models import Need, Sme
 from .taxonomy import Taxonomy
+from .text import analyse
 
 HINT = "it matches by words only; see `gssc-match taxonomy gaps`"
 
 
 def blind_spot(taxonomy: Taxonomy, tags: Sequence[str], texts: Sequence[str]) -> str | None:
-    """Why the taxonomy cannot read this record, or None when it can."""
-    index = taxonomy.concept_index
-    tag_concepts = {hit.concept_id for tag in tags for hit in index.match_tag(tag)}
-    text_concepts = {hit.concept_id for text in texts for hit in index.find(text)}
-    if not tag_concepts and not text_concepts:
+    """Why the taxonomy cannot read this record, or None when it can.
+
+    Stops at the first concept that settles it: validate runs this on every record.
+    """
+    index, pillar_of = taxonomy.concept_index, taxonomy.pillar_of
+    tag_pillars = {pillar_of[hit.concept_id].id for tag in tags for hit in index.match_tag(tag)}
+    text_pillars: set[str] = set()
+    for text in texts:
+        for span in index.spans(analyse(text)):
+            pillar = pillar_of[span.concept_id].id
+            if not tag_pillars or pillar in tag_pillars:
+                return None
+            text_pillars.add(pillar)
+    if not tag_pillars:
         return f"no taxonomy concept in its tags or text: {HINT}"
-    tag_pillars = _pillars(taxonomy, tag_concepts)
-    text_pillars = _pillars(taxonomy, text_concepts)
-    if text_pillars and tag_pillars and not tag_pillars & text_pillars:
+    if text_pillars:
         return (
             f"its tags point to {_names(taxonomy, tag_pillars)} but its text names only "
             f"{_names(taxonomy, text_pillars)} concepts: {HINT}"
         )
     return None
-
-
-def _pillars(taxonomy: Taxonomy, concepts: Iterable[str]) -> set[str]:
-    return {taxonomy.pillar_of[c].id for c in concepts}
 
 
 def _names(taxonomy: Taxonomy, pillars: set[str]) -> str:
