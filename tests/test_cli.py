@@ -26,6 +26,7 @@ COMMANDS = (
     "export",
     "evaluate",
     "weights",
+    "plan",
     "taxonomy",
     "doctor",
 )

@@ -6,7 +6,9 @@ library (catalogue files, matching, ...). The console script calls `main`.
 
 from __future__ import annotations
 
-from . import catalogue, diagnostics, matching
+from . import catalogue, matching
+from . import diagnostics as diagnostics
+from . import planning as planning
 from . import weights as weights_command
 from .app import _progress_bar, app, main
 
