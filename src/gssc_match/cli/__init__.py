@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import catalogue, matching
 from . import diagnostics as diagnostics
 from . import planning as planning
+from . import teams as teams  # registers `teams`
 from . import weights as weights_command
 from .app import _progress_bar, app, main
 
