@@ -52,9 +52,8 @@ def test_a_near_miss_names_the_concepts_that_would_connect_them(matcher: Matcher
     bridge = miss.bridges[0]
     assert bridge.concept_id == "water-losses"
     assert "pérdidas de agua" in bridge.their_words  # the SME's words
-    languages = [lang for lang, _ in bridge.taxonomy_words]
-    assert languages == ["pt", "en"]  # the need's language first
-    assert "perdas de água" in dict(bridge.taxonomy_words)["pt"]
+    assert list(bridge.taxonomy_words) == ["pt", "en"]  # the need's language first
+    assert "perdas de água" in bridge.taxonomy_words["pt"]
 
 
 def test_below_the_threshold_counts_when_close(matcher: Matcher) -> None:

@@ -51,8 +51,8 @@ class Bridge:
     concept_id: str
     name: str
     their_words: tuple[str, ...]
-    taxonomy_words: tuple[tuple[str, tuple[str, ...]], ...]
-    """(language, first synonyms) in this record's languages."""
+    taxonomy_words: dict[str, tuple[str, ...]]
+    """The concept's first synonyms in each of this record's languages, in that order."""
 
 
 @dataclass(frozen=True)
@@ -215,10 +215,7 @@ def _bridges(matcher: Matcher, side: Side, own: int, other: int) -> tuple[Bridge
             c,
             concepts[c].name,
             _distinct(theirs.surfaces[c])[: WORDS_SHOWN + 1],
-            tuple(
-                (lang, tuple(getattr(concepts[c].synonyms, lang)[:WORDS_SHOWN]))
-                for lang in languages
-            ),
+            {lang: tuple(getattr(concepts[c].synonyms, lang)[:WORDS_SHOWN]) for lang in languages},
         )
         for c in missing[:3]
     )

@@ -96,7 +96,7 @@ def _miss(n: int, miss: NearMiss) -> list[str]:
 
 def _bridge(bridge: Bridge) -> str:
     theirs = ", ".join(repr(w) for w in bridge.their_words)
-    ours = "; ".join(f"{lang}: {', '.join(words)}" for lang, words in bridge.taxonomy_words)
+    ours = "; ".join(f"{lang}: {', '.join(words)}" for lang, words in bridge.taxonomy_words.items())
     return f"       - {bridge.name}: they say {theirs}; taxonomy words {ours}"
 
 
