@@ -139,3 +139,17 @@ def test_gaps_without_a_taxonomy_of_its_own_use_the_bundled_one(
     result = CliRunner().invoke(app, ["taxonomy", "gaps", "--data", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "in 9 records" in result.stdout.splitlines()[0]
+
+
+def test_names_never_written_in_lower_case_are_not_gaps(mini: Catalogue) -> None:
+    records = [
+        RecordText("need", f"n{i}", f"needs/chile/n{i}.yaml", (), (text,))
+        for i, text in enumerate(
+            ["Buses for Temuco and its bus depots.", "In Temuco the bus depots flood."]
+        )
+    ]
+    spellings = {
+        s for g in find_gaps(records, mini.taxonomy, top=50).gaps for s in (g.term, *g.variants)
+    }
+    assert "temuco" not in spellings
+    assert "bus depots" in spellings
