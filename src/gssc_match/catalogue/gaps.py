@@ -142,24 +142,9 @@ def find_gaps(records: Sequence[RecordText], taxonomy: Taxonomy, top: int = 20) 
     terms: dict[tuple[str, ...], _Term] = defaultdict(_Term)
     concepts_of: list[set[str]] = []
     for r, record in enumerate(records):
-        found = _collect(record, taxonomy, r, terms)
-        concepts_of.append(found)
-    limit = max(MIN_RECORDS, int(MAX_SHARE * len(records)))
+        concepts_of.append(_collect(record, taxonomy, r, terms))
     owners = _stem_owners(taxonomy)
-    parts = _component_stems(owners)
-    topic = [_main_pillar(found, taxonomy) for found in concepts_of]
-    # A word one record uses may still be a gap when another record writes its cognate:
-    # single words are grouped before counting, phrases must repeat as they are.
-    kept = {
-        k: t
-        for k, t in terms.items()
-        if t.common
-        and (len(k) == 1 or len(t.records) >= MIN_RECORDS)
-        and len(t.records) <= limit
-        and not set(k) <= parts
-        and _focused(t.records, topic)
-    }
-    kept = _drop_contained(kept)
+    kept = _drop_contained(_candidates(terms, concepts_of, taxonomy, owners))
     ranked = sorted(kept, key=lambda k: (-len(kept[k].records), -_uses(kept[k]), k))[:CANDIDATES]
     groups = [g for g in _group(ranked, kept) if _records(g, kept) >= MIN_RECORDS]
     gaps = [_gap(group, kept, records, concepts_of, taxonomy, owners) for group in groups]
@@ -168,6 +153,31 @@ def find_gaps(records: Sequence[RecordText], taxonomy: Taxonomy, top: int = 20) 
         rec.record_id for rec, found in zip(records, concepts_of, strict=True) if not found
     )
     return GapReport(tuple(gaps[:top]), len(records), blind)
+
+
+def _candidates(
+    terms: dict[tuple[str, ...], _Term],
+    concepts_of: list[set[str]],
+    taxonomy: Taxonomy,
+    owners: dict[str, set[str]],
+) -> dict[tuple[str, ...], _Term]:
+    """The n-grams that may be gaps: not names, not generic, not too common, not scattered.
+
+    A word one record uses may still be a gap when another record writes its cognate:
+    single words are grouped before counting, phrases must repeat as they are.
+    """
+    limit = max(MIN_RECORDS, int(MAX_SHARE * len(concepts_of)))
+    parts = _component_stems(owners)
+    topic = [_main_pillar(found, taxonomy) for found in concepts_of]
+    return {
+        k: t
+        for k, t in terms.items()
+        if t.common
+        and (len(k) == 1 or len(t.records) >= MIN_RECORDS)
+        and len(t.records) <= limit
+        and not set(k) <= parts
+        and _focused(t.records, topic)
+    }
 
 
 def _collect(
