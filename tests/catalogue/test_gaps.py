@@ -120,7 +120,7 @@ def test_cli_json_lists_gaps_with_files(mini_path: Path) -> None:
 def test_cli_text_top_limits_the_list(mini_path: Path) -> None:
     result = CliRunner().invoke(app, ["taxonomy", "gaps", "--data", str(mini_path), "--top", "2"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("2 uncovered terms in 15 records")
+    assert result.stdout.startswith("2 uncovered terms of 15 records, most used first")
     assert " 1. " in result.stdout and " 2. " in result.stdout and " 3. " not in result.stdout
 
 
@@ -138,7 +138,7 @@ def test_gaps_without_a_taxonomy_of_its_own_use_the_bundled_one(
     shutil.copytree(mini_path / "smes", tmp_path / "smes")
     result = CliRunner().invoke(app, ["taxonomy", "gaps", "--data", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "in 9 records" in result.stdout.splitlines()[0]
+    assert "of 9 records" in result.stdout.splitlines()[0]
 
 
 def test_names_never_written_in_lower_case_are_not_gaps(mini: Catalogue) -> None:

@@ -27,7 +27,9 @@ def render_gaps(report: GapReport, fmt: DiagnosticFormat) -> str:
     if fmt is DiagnosticFormat.JSON:
         return _json(asdict(report))
     blind = len(report.uncovered_records)
-    head = f"{len(report.gaps)} uncovered terms in {report.records} records"
+    head = (
+        f"{_count(len(report.gaps), 'uncovered term')} of {report.records} records, most used first"
+    )
     if blind:
         head += f"; {blind} record{'s' * (blind != 1)} name no concept at all: "
         head += ", ".join(report.uncovered_records)
