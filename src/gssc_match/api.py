@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalogue.loader import Catalogue, data_dir, load_catalogue
 from .errors import CatalogueError
@@ -12,6 +13,9 @@ from .outputs.rows import Context, Result, rows_for_matches, rows_for_shortlists
 from .outputs.team_rows import TeamResult, rows_for_suggestions
 from .progress import Progress, silent
 from .selection import Selection
+
+if TYPE_CHECKING:
+    from .planning.agenda import Agenda
 
 
 def open_catalogue(data: Path | None = None, progress: Progress = silent) -> Catalogue:
@@ -60,3 +64,20 @@ def suggest_teams(
     finder = TeamFinder(Matcher(catalogue, weights))
     suggestions = tuple(finder.suggestions(selection, size, top))
     return TeamResult(weights, suggestions, tuple(rows_for_suggestions(suggestions)))
+
+
+def plan(
+    mission_path: Path,
+    catalogue: Catalogue,
+    weights: Weights | None = None,
+    *,
+    accept_gap: float = 0.0,
+) -> Agenda:
+    """Read a mission, check it against the catalogue, and plan its agenda."""
+    from .planning.agenda import agenda_of
+    from .planning.build import plan_mission
+    from .planning.load import load_mission
+
+    mission = load_mission(mission_path, catalogue)
+    matcher = Matcher(catalogue, weights or load_weights())
+    return agenda_of(plan_mission(mission, catalogue, matcher, accept_gap=accept_gap))
