@@ -38,8 +38,8 @@ class Kind(StrEnum):
     NEED = "need"
     TAXONOMY = "taxonomy"
     JUDGMENTS = "judgments"
-    TEAM_JUDGMENTS = "team-judgments"
     MISSION = "mission"
+    TEAM_JUDGMENTS = "team-judgments"
 
 
 def bundled_data() -> Path:
@@ -230,10 +230,10 @@ def _check_file(
         _check_need(document, path, taxonomy, index, checked)
     elif kind is Kind.JUDGMENTS:
         _check_judgments(document, checked)
-    elif kind is Kind.TEAM_JUDGMENTS:  # ids are checked by `evaluate --teams`
-        checked.problems += parse_record(document, TeamJudgmentsFile)[1]
     elif kind is Kind.MISSION:
         _check_mission(document, checked)
+    elif kind is Kind.TEAM_JUDGMENTS:  # ids are checked by `evaluate --teams`
+        checked.problems += parse_record(document, TeamJudgmentsFile)[1]
     else:
         _, more = load_taxonomy(path)
         checked.problems += [p for p in more if p not in problems]
