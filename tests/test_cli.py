@@ -19,7 +19,7 @@ from gssc_match.cli import app
 from gssc_match.matching.scoring import DEFAULT_WEIGHTS as WEIGHTS_FILE
 from gssc_match.outputs.rows import COLUMNS, NUMBER_COLUMNS
 
-COMMANDS = ("validate", "schema", "rank", "export", "evaluate")
+COMMANDS = ("validate", "schema", "rank", "export", "evaluate", "template", "import")
 VIETNAM_NEEDS = {"vn-hue-canh-bao-lu", "vn-hoi-an-lantern-crafts"}
 
 

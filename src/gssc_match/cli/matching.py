@@ -13,6 +13,7 @@ import typer
 from ..outputs.export import ExportFormat
 from ..selection import Selection
 from .app import _progress_bar, app
+from .intake import CatalogueSheet, export_catalogue
 from .options import (
     CityOption,
     ClusterOption,
@@ -159,6 +160,12 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     weights: WeightsOption = None,
     data: DataOption = None,
+    catalogue: Annotated[
+        CatalogueSheet | None,
+        typer.Option(
+            "--catalogue", help="Instead: the catalogue's smes or needs, to edit and import."
+        ),
+    ] = None,
 ) -> None:
     """Write the same rows as `rank` to CSV, XLSX, JSON or Markdown, safely."""
     from ..about import generated_date
@@ -169,6 +176,8 @@ def export(
         raise typer.BadParameter(
             "must be one character, such as ',' or ';'", param_hint="--delimiter"
         )
+    if catalogue is not None:
+        return export_catalogue(catalogue, out, delimiter, force, data)
     chosen = format_for(out, fmt)
     selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
     result, about, inputs = _run_rank(selection, weights, data)
