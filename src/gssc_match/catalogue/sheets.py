@@ -24,6 +24,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
+
 from ..problems import Level, printable, visible
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -169,7 +171,9 @@ def _read_csv(raw: bytes, display: str, options: ReadOptions) -> Sheet:
             if len(values) > MAX_COLUMNS:
                 msg = f"has {len(values)} columns; at most {MAX_COLUMNS} are read"
                 return _refused(display, msg)
-            rows.append(Row(number, tuple(_text_cell(v) for v in values)))
+            cells = tuple(_text_cell(v) for v in values)
+            if any(cells):  # blank lines, as in XLSX, are not rows to import
+                rows.append(Row(number, cells))
     except csv.Error as exc:
         problems.append(SheetProblem(display, reader.line_num, message=f"unreadable CSV: {exc}"))
     return Sheet(display, tuple(rows), tuple(problems))
@@ -303,10 +307,20 @@ def _open_book(raw: bytes) -> Any:
             warnings.simplefilter("ignore")
             return load_workbook(io.BytesIO(raw), data_only=False, keep_links=False)
     except Exception as exc:  # any parser failure means a bad file, never a crash
-        name = type(exc).__name__
-        if "Forbidden" in name or "DTD" in name or "Entit" in name:
+        if any(isinstance(cause, DefusedXmlException) for cause in _causes(exc)):
             return "declares XML entities (an XML bomb?); workbooks never need them"
+        name = type(exc).__name__
         return f"is not a readable XLSX workbook ({printable(str(exc) or name, limit=80)})"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """An exception and those it was raised from (openpyxl wraps the parser's)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
 
 
 def _choose_sheet(book: Any, wanted: str | None) -> Any:
