@@ -9,6 +9,7 @@ same inputs.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from enum import Enum, StrEnum
@@ -24,6 +25,7 @@ from ..errors import UsageError
 from .export import _fixed_zip_times
 from .formats import neutralise
 
+FIXED_STAMP = dt.datetime(2000, 1, 1)
 VALIDATED_ROWS = 5_000  # drop-downs reach this far down the sheet
 SHEET_TITLES = {RecordKind.SME: "SMEs", RecordKind.NEED: "Needs"}
 HELP_TITLE = "Help"
@@ -103,6 +105,8 @@ def _xlsx(
     from openpyxl import Workbook
 
     book = Workbook()
+    # openpyxl stamps the clock into the properties; a fixed stamp keeps the bytes repeatable.
+    book.properties.created = book.properties.modified = FIXED_STAMP
     sheet = book.active
     assert sheet is not None
     sheet.title = SHEET_TITLES[kind]
