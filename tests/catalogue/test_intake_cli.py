@@ -133,3 +133,14 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("import", "sme", str(path), "--out", "o", "--delimiter", ";;").exit_code == 2
     assert run("import", "company", str(path), "--out", "o").exit_code == 2
     assert run("export", "--catalogue", "smes", "--out", str(tmp_path / "x.json")).exit_code == 2
+
+
+def test_the_readme_example_catalogue_is_what_import_writes(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parents[2] / "examples" / "intake"
+    out = tmp_path / "smes"
+    result = run("import", "sme", str(examples / "new-smes.xlsx"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    committed = examples / "catalogue" / "smes"
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in committed.iterdir())
+    for path in committed.iterdir():
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name

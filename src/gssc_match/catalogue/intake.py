@@ -99,12 +99,15 @@ def read_records(
     titles = {i: cell.text.strip() for i, cell in enumerate(header.cells) if cell is not None}
     reader = _RowReader(display, kind, taxonomy, columns, titles)
     imported = []
+    ids: list[_RowId] = []
     for row in body:
-        record, row_problems, made = reader.read(row)
+        record, row_problems, row_id = reader.read(row)
         problems += row_problems
+        if row_id is not None:
+            ids.append(row_id)
         if record is not None:
-            imported.append(Imported(row.number, record, made))
-    duplicates = _duplicates(display, imported, columns, titles, kind)
+            imported.append(Imported(row.number, record, row_id.made if row_id else False))
+    duplicates = _duplicates(display, ids, columns, titles, kind)
     problems += duplicates
     bad_rows = {p.row for p in duplicates}
     kept = tuple(i for i in imported if i.row not in bad_rows)
@@ -237,7 +240,8 @@ class _RowReader:
         self.columns = columns
         self.index_of = {column.key: index for index, column in columns.items()}
 
-    def read(self, row: Row) -> tuple[Sme | Need | None, list[SheetProblem], bool]:
+    def read(self, row: Row) -> tuple[Sme | Need | None, list[SheetProblem], _RowId | None]:
+        """The record (None if any problem), the problems, and the row's id if it has one."""
         data: dict[str, Any] = {}
         problems: list[SheetProblem] = []
         unreadable: set[str] = set()
@@ -255,7 +259,9 @@ class _RowReader:
         if made_id:
             _put(data, ("id",), made_id)
         record, model_problems = self._validate(row.number, data, unreadable)
-        return (record if not problems else None), problems + model_problems, made
+        given = data.get("id")
+        row_id = _RowId(row.number, given, made) if isinstance(given, str) and given else None
+        return (record if not problems else None), problems + model_problems, row_id
 
     def _problem(self, row: int, index: int, message: str) -> SheetProblem:
         return SheetProblem(self.display, row, index, self.titles.get(index, ""), message)
@@ -371,9 +377,18 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: object) -> None:
     data[path[-1]] = value
 
 
+@dataclass(frozen=True)
+class _RowId:
+    """The id a row has (given or made), valid or not: duplicates are found across all rows."""
+
+    row: int
+    id: str
+    made: bool
+
+
 def _duplicates(
     display: str,
-    imported: Sequence[Imported],
+    ids: Sequence[_RowId],
     columns: dict[int, Column],
     titles: dict[int, str],
     kind: RecordKind,
@@ -384,15 +399,15 @@ def _duplicates(
     source = "name" if kind is RecordKind.SME else "title"
     first: dict[str, int] = {}
     problems = []
-    for item in imported:
-        record_id = item.record.id
+    for item in ids:
+        record_id = item.id
         if record_id not in first:
             first[record_id] = item.row
             continue
         other = first[record_id]
-        if id_index is not None and not item.id_made:
+        if id_index is not None and not item.made:
             index = id_index
-            msg = f"id '{record_id}' is also used by row {other}"
+            msg = f"id '{printable(record_id)}' is also used by row {other}"
         else:
             index = index_of.get(source, 0)
             msg = f"makes the id '{record_id}', like row {other}; give one of them an ID"
