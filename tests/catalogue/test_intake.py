@@ -648,3 +648,12 @@ def test_map_file_errors_have_lines(tmp_path: Path, taxonomy: Taxonomy) -> None:
         f"{mapping}:1:7: error: unknown field 'nmae'; did you mean 'name'? (schema)",
         f"{mapping}:2:8: error: 'Other' must map to one field name (schema)",
     ]
+
+
+def test_cells_refuse_exactly_what_yaml_files_refuse() -> None:
+    from gssc_match.catalogue import yamlsafe
+
+    for code in range(0x10000):
+        char = chr(code)
+        in_yaml = bool(yamlsafe._BAD_CHARS.search(char))
+        assert (sheets.bad_character(char) is not None) == in_yaml, hex(code)

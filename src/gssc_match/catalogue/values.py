@@ -11,7 +11,7 @@ from __future__ import annotations
 import gettext
 import re
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -48,6 +48,7 @@ class Unreadable(ValueError):
     """A cell whose text is not a value of its column; the message says why."""
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """A name compared without case, accents, spaces or punctuation."""
     return "".join(ch for ch in fold(text) if ch.isalnum())
@@ -84,6 +85,8 @@ def normalise(text: str, column: Column, taxonomy: Taxonomy | None) -> str:
 
 def country_code(text: str) -> str:
     """`ES`, `esp`, `Spain`, `España`, `Hiszpania` -> `ES`."""
+    if text.strip().upper() in COUNTRY_CODES:
+        return text.strip().upper()  # the common case: no need to load the names
     names = _country_names()
     found = names.get(key(text))
     if found:
@@ -94,6 +97,8 @@ def country_code(text: str) -> str:
 
 def language_code(text: str) -> str:
     """`es`, `spa`, `Spanish`, `Español`, `hiszpański` -> `es`."""
+    if text.strip().lower() in LANGUAGE_CODES:
+        return text.strip().lower()
     names = _language_names()
     found = names.get(key(text))
     if found:
@@ -124,11 +129,7 @@ def choice(text: str, column: Column) -> str:
 
 def cluster_id(text: str, taxonomy: Taxonomy) -> str:
     """A cluster by its id, its name or its organisation's name."""
-    table: dict[str, str] = {}
-    for cluster in taxonomy.clusters.values():
-        for spelling in (cluster.id, cluster.name, cluster.organisation or ""):
-            if spelling:
-                table.setdefault(key(spelling), cluster.id)
+    table = _cluster_spellings(taxonomy)
     found = table.get(key(text))
     if found:
         return found
@@ -140,6 +141,24 @@ def cluster_id(text: str, taxonomy: Taxonomy) -> str:
         sorted(taxonomy.clusters)
     )
     raise Unreadable(f"'{_shown(text)}' is not a cluster; {hint}")
+
+
+# Per taxonomy (kept alive beside its table, so that an id is never reused): a sheet of
+# 10,000 rows must not rebuild the table for every cell.
+_CLUSTER_TABLES: dict[int, tuple[Taxonomy, dict[str, str]]] = {}
+
+
+def _cluster_spellings(taxonomy: Taxonomy) -> dict[str, str]:
+    cached = _CLUSTER_TABLES.get(id(taxonomy))
+    if cached is not None and cached[0] is taxonomy:
+        return cached[1]
+    table: dict[str, str] = {}
+    for cluster in taxonomy.clusters.values():
+        for spelling in (cluster.id, cluster.name, cluster.organisation or ""):
+            if spelling:
+                table.setdefault(key(spelling), cluster.id)
+    _CLUSTER_TABLES[id(taxonomy)] = (taxonomy, table)
+    return table
 
 
 def target_country(text: str, taxonomy: Taxonomy) -> str:
