@@ -148,6 +148,7 @@ HEADERS: dict[str, Header] = {
             "Poziom gotowości technologicznej",
             "Mức độ sẵn sàng công nghệ",
         ),
+        "Technology readiness level of the main offering.",
     ),
     "website": Header(
         "Website",
@@ -206,6 +207,7 @@ HEADERS: dict[str, Header] = {
     "budget_eur": Header(
         "Budget (EUR)",
         ("Budget", "Presupuesto", "Orçamento", "Bilancio", "Budżet", "Ngân sách"),
+        "What the city expects to spend, in euros.",
     ),
     "sources": Header("Sources", ("Source links", "Fuentes", "Fontes", "Fonti", "Źródła", "Nguồn")),
 }

@@ -30,6 +30,7 @@ VALIDATED_ROWS = 5_000  # drop-downs reach this far down the sheet
 SHEET_TITLES = {RecordKind.SME: "SMEs", RecordKind.NEED: "Needs"}
 HELP_TITLE = "Help"
 HELP_COLUMNS = ("Column", "Required", "What to write")
+HELP_LINE = 85  # characters per line of the 80-wide help column
 _ALIAS_NOTE = "Not in the list? Names in any language also work (España, Polska, Español)."
 
 
@@ -142,8 +143,8 @@ def _data_sheet(sheet: Any, columns: Sequence[Column], rows: list[list[str | int
 
 
 def _width(column: Column) -> int:
-    if column.kind is ValueKind.TEXT and (column.many or column.key == "description"):
-        return 50
+    if column.kind is ValueKind.TEXT:
+        return 40 if column.many else 30
     return max(12, min(30, len(column.header) + 4))
 
 
@@ -203,6 +204,9 @@ def _help_sheet(
         cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2, max_col=3):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
+        # Calc and Excel do not grow a row for wrapped text they did not type themselves.
+        lines = -(-len(str(row[2].value or "")) // HELP_LINE)
+        sheet.row_dimensions[row[2].row].height = 15 * max(1, lines)
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 10
     sheet.column_dimensions["C"].width = 80
