@@ -657,3 +657,56 @@ def test_cells_refuse_exactly_what_yaml_files_refuse() -> None:
         char = chr(code)
         in_yaml = bool(yamlsafe._BAD_CHARS.search(char))
         assert (sheets.bad_character(char) is not None) == in_yaml, hex(code)
+
+
+def test_limits_and_odd_files(
+    tmp_path: Path, taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sheets, "MAX_FILE_BYTES", 1000)
+    big = write(tmp_path, SME_HEADER + "\n" + "x," * 600 + "\n", "big.csv")
+    assert rendered(read(big, taxonomy)) == ["big.csv: file is larger than 0 MiB; split it"]
+    monkeypatch.setattr(sheets, "MAX_FILE_BYTES", 32 * 1024 * 1024)
+    monkeypatch.setattr(sheets, "MAX_ROWS", 3)
+    many = write(tmp_path, SME_HEADER + "\n" + (GOOD_ROW + "\n") * 3, "many.csv")
+    assert rendered(read(many, taxonomy)) == ["many.csv: has more than 3 rows; split it"]
+    monkeypatch.setattr(sheets, "MAX_COLUMNS", 4)
+    wide = write(tmp_path, SME_HEADER + "\n", "wide.csv")
+    assert rendered(read(wide, taxonomy)) == ["wide.csv: has 6 columns; at most 4 are read"]
+    fake = write(tmp_path, "not a zip", "fake.xlsx")
+    assert rendered(read(fake, taxonomy)) == [
+        "fake.xlsx: is not an XLSX workbook (no ZIP signature)"
+    ]
+    options = IntakeOptions(ReadOptions(encoding="klingon"))
+    plain = write(tmp_path, SME_HEADER + "\n", "plain.csv")
+    assert rendered(read(plain, taxonomy, options=options)) == [
+        "plain.csv: unknown encoding 'klingon'"
+    ]
+
+
+def test_a_zip_with_thousands_of_entries(
+    tmp_path: Path, taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sheets, "MAX_ZIP_ENTRIES", 20)
+    path = xlsx(tmp_path, [XLSX_HEADER, XLSX_ROW])
+    with zipfile.ZipFile(path, "a") as archive:
+        for i in range(20):
+            archive.writestr(f"xl/media/{i}.bin", b"x")
+    assert rendered(read(path, taxonomy)) == [
+        "smes.xlsx: holds 29 files; an XLSX workbook has a few dozen"
+    ]
+
+
+def test_an_error_value_cell(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    path = xlsx(tmp_path, [XLSX_HEADER, XLSX_ROW])
+    rewrite(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(
+            rb'<c r="D2" t="inlineStr"><is><t>[^<]*</t></is></c>',
+            b'<c r="D2" t="e"><v>#N/A</v></c>',
+            xml,
+        ),
+    )
+    assert rendered(read(path, taxonomy)) == [
+        "smes.xlsx:row 2:column 'Description': holds the error value #N/A"
+    ]

@@ -138,3 +138,13 @@ def test_an_unedited_export_imports_to_the_same_records(
     assert loaded is not None and not checked.errors, checked.errors
     records: tuple[Sme, ...] | tuple[Need, ...] = loaded.smes if which == "smes" else loaded.needs
     assert records == (bundled.smes if which == "smes" else bundled.needs)
+
+
+def test_a_semicolon_export_imports_too(bundled: Catalogue, tmp_path: Path) -> None:
+    sheet = tmp_path / "smes.csv"
+    runner = CliRunner()
+    args = ["export", "--catalogue", "smes", "--out", str(sheet), "--delimiter", ";"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert sheet.read_bytes().startswith(b'\xef\xbb\xbf"ID";"Company name";')
+    intake = read_records(sheet, sheet.name, RecordKind.SME, bundled.taxonomy)
+    assert tuple(item.record for item in intake.records) == bundled.smes

@@ -122,7 +122,9 @@ def _nothing_written(rows: int, good: int, blocked: bool) -> str:
     if blocked:
         return "gssc-match: error: nothing written; fix the problems above"
     if good == 0:
-        return f"gssc-match: error: nothing written: all {rows} rows have problems"
+        return "gssc-match: error: nothing written: " + (
+            f"all {rows} rows have problems" if rows > 1 else "the row has problems"
+        )
     return (
         f"gssc-match: error: nothing written: {rows - good} of {rows} rows have problems; "
         f"fix them, or use --skip-invalid to write the {good} valid ones"
