@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..catalogue.columns import RecordKind
-from ..problems import Level
 from .app import app
 from .options import DataOption
 
 if TYPE_CHECKING:
     from ..catalogue.taxonomy import Taxonomy
+    from ..outputs.yamlfiles import ImportPlan
 
 KIND_NAMES = {RecordKind.SME: ("SME", "SMEs"), RecordKind.NEED: ("need", "needs")}
 
@@ -90,36 +90,33 @@ def import_sheet(
     """Turn a sheet of SMEs or needs into one validated YAML file per row."""
     from ..catalogue.intake import IntakeOptions, read_records
     from ..catalogue.sheets import ReadOptions
-    from ..outputs.yamlfiles import check_targets, plan_files, write_files
+    from ..outputs.yamlfiles import plan_import, write_files
 
     if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
         raise typer.BadParameter(
             "must be one character, such as ',' or ';'", param_hint="--delimiter"
         )
-    display = str(file)
     options = IntakeOptions(ReadOptions(delimiter, encoding, sheet), mapping)
-    intake = read_records(file, display, kind, _taxonomy(data), options)
-    planned = plan_files(intake.records, out)
-    problems = sorted(set(intake.problems) | set(check_targets(planned, display, force, (file,))))
-    for problem in problems:
+    intake = read_records(file, str(file), kind, _taxonomy(data), options)
+    plan = plan_import(intake, out, force, file)
+    for problem in plan.problems:
         typer.echo(problem.render(), err=True)
-    bad_rows = {p.row for p in problems if p.level is Level.ERROR}
-    blocked = any(row <= intake.header_row for row in bad_rows)
-    keep = [item for item in planned if item.row not in bad_rows]
-    if bad_rows and (blocked or not skip_invalid):
-        typer.echo(_nothing_written(intake.rows, len(keep), blocked), err=True)
+    if plan.bad_rows and (plan.sheet_failed or not skip_invalid):
+        typer.echo(_nothing_written(plan), err=True)
         raise typer.Exit(1)
-    write_files(keep, out)
+    write_files(plan.files, out)
+    count = len(plan.files)
     singular, plural = KIND_NAMES[kind]
-    typer.echo(f"wrote {len(keep)} {singular if len(keep) == 1 else plural} to {out}", err=True)
-    if bad_rows:
-        rows = ", ".join(str(row) for row in sorted(bad_rows))
-        typer.echo(f"skipped {len(bad_rows)} invalid row(s): {rows}", err=True)
+    typer.echo(f"wrote {count} {singular if count == 1 else plural} to {out}", err=True)
+    if plan.bad_rows:
+        rows = ", ".join(map(str, plan.bad_rows))
+        typer.echo(f"skipped {len(plan.bad_rows)} invalid row(s): {rows}", err=True)
         raise typer.Exit(1)
 
 
-def _nothing_written(rows: int, good: int, blocked: bool) -> str:
-    if blocked:
+def _nothing_written(plan: ImportPlan) -> str:
+    rows, good = plan.rows, len(plan.files)
+    if plan.sheet_failed:
         return "gssc-match: error: nothing written; fix the problems above"
     if good == 0:
         return "gssc-match: error: nothing written: " + (

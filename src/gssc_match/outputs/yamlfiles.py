@@ -22,11 +22,12 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ..catalogue.intake import Imported
+from ..catalogue.intake import Imported, Intake
 from ..catalogue.loader import same_file
 from ..catalogue.models import Need, Text
 from ..catalogue.sheets import SheetProblem
 from ..errors import OutputError
+from ..problems import Level
 from .export import atomic_write
 
 WIDTH = 84
@@ -165,6 +166,30 @@ def plan_files(imported: Sequence[Imported], out: Path) -> list[PlannedFile]:
         content = record_yaml(record).encode("utf-8")
         planned.append(PlannedFile(folder / f"{record.id}.yaml", content, item.row))
     return planned
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """An import, decided before anything is written: the files of the valid rows, and why
+    the others (or the whole sheet) cannot be written."""
+
+    files: tuple[PlannedFile, ...]
+    problems: tuple[SheetProblem, ...]
+    bad_rows: tuple[int, ...]
+    sheet_failed: bool
+    """A problem with the sheet itself (its header, its bytes): no row may be written."""
+    rows: int
+
+
+def plan_import(intake: Intake, out: Path, force: bool, source: Path) -> ImportPlan:
+    """The files to write for the valid rows of an intake; existing files are problems too."""
+    planned = plan_files(intake.records, out)
+    targets = check_targets(planned, intake.path, force, (source,))
+    problems = tuple(sorted(set(intake.problems) | set(targets)))
+    bad = sorted({p.row for p in problems if p.level is Level.ERROR})
+    sheet_failed = any(row <= intake.header_row for row in bad)
+    files = tuple(item for item in planned if item.row not in bad)
+    return ImportPlan(files, problems, tuple(bad), sheet_failed, intake.rows)
 
 
 def check_targets(
