@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from gssc_match.api import open_catalogue
+from gssc_match.catalogue.intake import Imported
+from gssc_match.catalogue.loader import bundled_data, load_catalogue
 from gssc_match.catalogue.models import Need, Sme
 from gssc_match.catalogue.sheets import bad_character
 from gssc_match.catalogue.yamlsafe import load_text
-from gssc_match.outputs.yamlfiles import record_yaml
+from gssc_match.errors import OutputError
+from gssc_match.outputs.yamlfiles import (
+    PlannedFile,
+    check_targets,
+    plan_files,
+    record_yaml,
+    write_files,
+)
 
 SME = Sme(
     id="acme",
@@ -90,3 +105,71 @@ def test_text_with_line_breaks_and_quotes_loads_back() -> None:
     odd = 'a "quoted" \\ back\\slash\r\n  indented\n\n# not a comment\n- not a list'
     sme = SME.model_copy(update={"description": odd, "name": "'single' & \"double\""})
     assert Sme.model_validate(loads_back(record_yaml(sme))) == sme
+
+
+def test_the_whole_bundled_catalogue_loads_back(tmp_path: Path) -> None:
+    catalogue = open_catalogue()
+    root = tmp_path / "catalogue"
+    smes = [Imported(n, sme) for n, sme in enumerate(catalogue.smes, start=2)]
+    needs = [Imported(n, need) for n, need in enumerate(catalogue.needs, start=2)]
+    write_files(plan_files(smes, root / "smes"), root / "smes")
+    write_files(plan_files(needs, root / "needs"), root / "needs")
+    shutil.copy(bundled_data() / "taxonomy.yaml", root / "taxonomy.yaml")
+    loaded, checked = load_catalogue(root)
+    assert loaded is not None and not checked.errors, checked.errors
+    assert loaded.smes == catalogue.smes
+    assert loaded.needs == catalogue.needs
+
+
+def test_existing_files_are_kept_without_force(tmp_path: Path) -> None:
+    planned = plan_files([Imported(2, SME)], tmp_path)
+    (tmp_path / "acme.yaml").write_text("old", encoding="utf-8")
+    problems = check_targets(planned, "smes.csv", force=False)
+    assert [p.render() for p in problems] == [
+        f"smes.csv:row 2: '{tmp_path / 'acme.yaml'}' already exists; use --force to replace it"
+    ]
+    assert check_targets(planned, "smes.csv", force=True) == []
+    input_file = tmp_path / "acme.yaml"
+    protected = check_targets(planned, "smes.csv", force=True, protected=(input_file,))
+    assert [p.message for p in protected] == [
+        f"refusing to write over the input file '{input_file}'"
+    ]
+
+
+def _three(out: Path) -> list[PlannedFile]:
+    records = [SME.model_copy(update={"id": f"sme-{i}"}) for i in range(3)]
+    return plan_files([Imported(i + 2, r) for i, r in enumerate(records)], out)
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_batch_appears_whole_with_the_umask(tmp_path: Path, existing: bool) -> None:
+    out = tmp_path / "smes"
+    if existing:
+        out.mkdir()
+        (out / "other.yaml").write_text("kept\n", encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        write_files(_three(out), out)
+    finally:
+        os.umask(old)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == (["other.yaml"] if existing else []) + [f"sme-{i}.yaml" for i in range(3)]
+    assert {(p.stat().st_mode & 0o777) for p in out.glob("sme-*.yaml")} == {0o644}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["smes"]  # no staging left
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_failed_batch_leaves_nothing_behind(
+    tmp_path: Path, existing: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "smes"
+    if existing:
+        out.mkdir()
+
+    def full_disk() -> None:
+        raise OSError(28, "No space left on device", "smes")
+
+    monkeypatch.setattr(os, "sync", full_disk)
+    with pytest.raises(OutputError, match="cannot write 'smes': No space left on device"):
+        write_files(_three(out), out)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == (["smes"] if existing else [])
