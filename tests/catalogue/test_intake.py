@@ -710,3 +710,9 @@ def test_an_error_value_cell(tmp_path: Path, taxonomy: Taxonomy) -> None:
     assert rendered(read(path, taxonomy)) == [
         "smes.xlsx:row 2:column 'Description': holds the error value #N/A"
     ]
+
+
+def test_a_header_without_rows(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    intake = read(write(tmp_path, f"{SME_HEADER}\n"), taxonomy)
+    assert rendered(intake) == ["smes.csv:row 1: warning: no rows below the header row"]
+    assert intake.records == () and not intake.errors

@@ -96,10 +96,23 @@ def read_records(
         problems.append(SheetProblem(display, message=f"the sheets are {names}; pick one: --sheet"))
     body = sheet.rows[header_at + 1 :]
     problems += _values_without_header(display, header, body)
+    if not body:
+        message = "no rows below the header row"
+        problems.append(SheetProblem(display, header.number, message=message, level=Level.WARNING))
     titles = {i: cell.text.strip() for i, cell in enumerate(header.cells) if cell is not None}
     reader = _RowReader(display, kind, taxonomy, columns, titles)
+    kept, row_problems = _read_body(reader, body)
+    problems_sorted = tuple(sorted(set(problems + row_problems)))
+    return Intake(display, kind, kept, problems_sorted, len(body), header.number)
+
+
+def _read_body(
+    reader: _RowReader, body: Sequence[Row]
+) -> tuple[tuple[Imported, ...], list[SheetProblem]]:
+    """Every row read; then ids compared across all rows, valid or not."""
     imported = []
     ids: list[_RowId] = []
+    problems: list[SheetProblem] = []
     for row in body:
         record, row_problems, row_id = reader.read(row)
         problems += row_problems
@@ -107,12 +120,10 @@ def read_records(
             ids.append(row_id)
         if record is not None:
             imported.append(Imported(row.number, record, row_id.made if row_id else False))
-    duplicates = _duplicates(display, ids, columns, titles, kind)
-    problems += duplicates
+    duplicates = _duplicates(reader.display, ids, reader.columns, reader.titles, reader.kind)
     bad_rows = {p.row for p in duplicates}
-    kept = tuple(i for i in imported if i.row not in bad_rows)
-    problems_sorted = tuple(sorted(set(problems)))
-    return Intake(display, kind, kept, problems_sorted, len(body), header.number)
+    kept = tuple(item for item in imported if item.row not in bad_rows)
+    return kept, problems + duplicates
 
 
 # --- headers ---------------------------------------------------------------------------
