@@ -19,7 +19,7 @@ import re
 import stat
 import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -110,11 +110,6 @@ class ReadOptions:
     delimiter: str | None = None
     encoding: str | None = None
     sheet: str | None = None
-
-
-@dataclass
-class _Collected:
-    problems: list[SheetProblem] = field(default_factory=list)
 
 
 def read_sheet(path: Path, display: str, options: ReadOptions = ReadOptions()) -> Sheet:
@@ -236,10 +231,9 @@ def _read_xlsx(raw: bytes, display: str, options: ReadOptions) -> Sheet:
     if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
         size = f"{sheet.max_row:,} rows and {sheet.max_column:,} columns"
         return _refused(display, f"sheet '{sheet.title}' has {size}; the limit is {_LIMITS}")
-    collected = _Collected()
-    rows = _sheet_rows(sheet, display, collected)
-    collected.problems += _merged(sheet, display)
-    return Sheet(display, tuple(rows), tuple(collected.problems), names)
+    skipped: list[SheetProblem] = []
+    rows = _sheet_rows(sheet, display, skipped)
+    return Sheet(display, tuple(rows), tuple(skipped + _merged(sheet, display)), names)
 
 
 _LIMITS = f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns"
@@ -333,7 +327,8 @@ def _choose_sheet(book: Any, wanted: str | None) -> Any:
     return f"no sheet named '{printable(wanted)}'; the sheets are {names}"
 
 
-def _sheet_rows(sheet: Any, display: str, collected: _Collected) -> list[Row]:
+def _sheet_rows(sheet: Any, display: str, skipped: list[SheetProblem]) -> list[Row]:
+    """The visible, non-empty rows; each hidden row and column is named in `skipped`."""
     hidden_columns = _hidden_columns(sheet)
     rows: list[Row] = []
     for values in sheet.iter_rows():
@@ -343,15 +338,13 @@ def _sheet_rows(sheet: Any, display: str, collected: _Collected) -> list[Row]:
             continue
         if sheet.row_dimensions[number].hidden:
             msg = "hidden row skipped; unhide it to import it"
-            collected.problems.append(
-                SheetProblem(display, number, message=msg, level=Level.WARNING)
-            )
+            skipped.append(SheetProblem(display, number, message=msg, level=Level.WARNING))
             continue
         rows.append(Row(number, cells))
     for index in sorted(hidden_columns):
         letter = _letter(index)
         msg = f"hidden column {letter} skipped; unhide it to import it"
-        collected.problems.append(SheetProblem(display, message=msg, level=Level.WARNING))
+        skipped.append(SheetProblem(display, message=msg, level=Level.WARNING))
     return rows
 
 
@@ -383,7 +376,7 @@ def _cell(cell: Any) -> Cell | None:
     value = cell.value
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if cell.data_type == "f" or (isinstance(value, str) and cell.data_type == "f"):
+    if cell.data_type == "f":
         return Cell(str(value), CellType.FORMULA)
     if not isinstance(value, str | int | float | bool | dt.datetime | dt.date | dt.time):
         # Array formulas and data-table formulas come back as objects holding the text.
