@@ -65,7 +65,7 @@ def test_the_help_sheet_lists_the_allowed_values(bundled: Catalogue) -> None:
         (RecordKind.SME, {"C": "Countries (ISO)", "D": "Clusters", "J": "TRL"}),
         (
             RecordKind.NEED,
-            {"B": "Target countries", "F": "Languages (ISO)", "H": "Priority"},
+            {"B": "Target countries", "G": "Languages (ISO)", "I": "Priority"},
         ),
     ],
 )

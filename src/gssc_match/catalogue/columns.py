@@ -167,6 +167,37 @@ HEADERS: dict[str, Header] = {
             "Trang web",
         ),
     ),
+    "contact.name": Header(
+        "Contact name",
+        (
+            "Contact person",
+            "Persona de contacto",
+            "Nombre de contacto",
+            "Pessoa de contacto",
+            "Nome do contacto",
+            "Persona di contatto",
+            "Referente",
+            "Osoba kontaktowa",
+            "Người liên hệ",
+        ),
+        "Who to invite (optional; left out of exports unless --with-contacts).",
+    ),
+    "contact.email": Header(
+        "Contact email",
+        (
+            "E-mail",
+            "Email",
+            "Correo electrónico",
+            "Correo",
+            "Email de contacto",
+            "E-mail de contacto",
+            "Endereço de e-mail",
+            "Indirizzo email",
+            "Adres e-mail",
+            "Thư điện tử",
+        ),
+        "Their e-mail address (needed with a contact name).",
+    ),
     "city": Header(
         "City",
         (
@@ -200,6 +231,17 @@ HEADERS: dict[str, Header] = {
             "Nhu cầu",
         ),
     ),
+    "title_en": Header(
+        "Title in English",
+        (
+            "English title",
+            "Título en inglés",
+            "Título em inglês",
+            "Titolo in inglese",
+            "Tytuł po angielsku",
+            "Tiêu đề tiếng Anh",
+        ),
+    ),
     "language": Header("Language", ("Idioma", "Língua", "Lingua", "Język", "Ngôn ngữ")),
     "priority": Header(
         "Priority", ("Prioridad", "Prioridade", "Priorità", "Priorytet", "Mức ưu tiên", "Ưu tiên")
@@ -218,6 +260,9 @@ CHOICE_ALIASES: dict[str, tuple[str, ...]] = {
     "medium": ("media", "medio", "média", "médio", "średni", "średnia", "trung bình"),
     "low": ("baja", "bajo", "baixa", "baixo", "bassa", "basso", "niski", "niska", "thấp"),
 }
+
+# Fields about people, left out of every export unless asked for (`--with-contacts`).
+PRIVATE_FIELDS = frozenset({"contact"})
 
 # Fields that name an entry of the taxonomy rather than a free value.
 REFERENCES: dict[tuple[str, str], ValueKind] = {
@@ -253,6 +298,10 @@ class Column:
     choices: tuple[str, ...] = ()
     low: int | None = None
     high: int | None = None
+
+    @property
+    def private(self) -> bool:
+        return self.path[0] in PRIVATE_FIELDS
 
     @property
     def key(self) -> str:

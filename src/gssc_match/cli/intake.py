@@ -129,16 +129,27 @@ def _nothing_written(plan: ImportPlan) -> str:
 
 
 def export_catalogue(
-    which: CatalogueSheet, out: Path, delimiter: str, force: bool, data: Path | None
+    which: CatalogueSheet,
+    out: Path,
+    delimiter: str,
+    force: bool,
+    data: Path | None,
+    with_contacts: bool = False,
 ) -> None:
-    """`export --catalogue`: the catalogue's SMEs or needs in the template's shape."""
+    """`export --catalogue`: the catalogue's SMEs or needs in the template's shape.
+
+    Contacts only with `--with-contacts`, as in every export; a sheet without them imports
+    to records without them.
+    """
     from ..api import open_catalogue
     from ..outputs.template import catalogue_sheet, sheet_format
 
     fmt = sheet_format(out)
     catalogue = open_catalogue(data)
     records = catalogue.smes if which is CatalogueSheet.SMES else catalogue.needs
-    content = catalogue_sheet(which.kind, records, fmt, catalogue.taxonomy, delimiter)
+    content = catalogue_sheet(
+        which.kind, records, fmt, catalogue.taxonomy, delimiter, with_contacts
+    )
     _write_sheet(out, content, force, catalogue.files)
     typer.echo(f"wrote {len(records)} {KIND_NAMES[which.kind][1]} to {out}", err=True)
 
@@ -146,7 +157,7 @@ def export_catalogue(
 def _write_sheet(out: Path, content: bytes, force: bool, protected: tuple[Path, ...] = ()) -> None:
     from ..outputs.export import ExportFormat, ExportRequest, atomic_write, check_target
 
-    check_target(ExportRequest(out, ExportFormat.CSV, force, ",", protected))
+    check_target(ExportRequest(out, ExportFormat.CSV, force=force, protected=protected))
     atomic_write(out, content)
 
 

@@ -62,9 +62,13 @@ def catalogue_sheet(
     fmt: SheetFormat,
     taxonomy: Taxonomy,
     delimiter: str = ",",
+    with_contacts: bool = True,
 ) -> bytes:
-    """Records in the template's shape, so that importing the file gives them back."""
-    columns = columns_for(kind)
+    """Records in the template's shape, so that importing the file gives them back.
+
+    Without `with_contacts`, the columns about people are left out, as in every export.
+    """
+    columns = tuple(c for c in columns_for(kind) if with_contacts or not c.private)
     rows = [[cell_value(record, column) for column in columns] for record in records]
     if fmt is SheetFormat.CSV:
         return _csv(columns, rows, delimiter)
