@@ -716,3 +716,18 @@ def test_a_header_without_rows(tmp_path: Path, taxonomy: Taxonomy) -> None:
     intake = read(write(tmp_path, f"{SME_HEADER}\n"), taxonomy)
     assert rendered(intake) == ["smes.csv:row 1: warning: no rows below the header row"]
     assert intake.records == () and not intake.errors
+
+
+def test_contact_and_english_title_columns(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    text = f"{SME_HEADER},Persona de contacto,E-mail\n{GOOD_ROW},Ana Nowak,ana@example.com\n"
+    sme = only_sme(read(write(tmp_path, text), taxonomy))
+    assert sme.contact is not None
+    assert (sme.contact.name, sme.contact.email) == ("Ana Nowak", "ana@example.com")
+    half = read(write(tmp_path, f"{SME_HEADER},Contact name\n{GOOD_ROW},Ana Nowak\n"), taxonomy)
+    assert rendered(half) == ["smes.csv:row 2: 'contact.email' must not be empty"]
+    need = (
+        "País,Ciudad,Título,Título en inglés,Descripción,Idioma,Prioridad\n"
+        "Chile,Lota,Agua,Water,D,es,alta\n"
+    )
+    intake = read(write(tmp_path, need, "needs.csv"), taxonomy, RecordKind.NEED)
+    assert intake.records[0].record.title_en == "Water"  # type: ignore[union-attr]

@@ -148,3 +148,18 @@ def test_a_semicolon_export_imports_too(bundled: Catalogue, tmp_path: Path) -> N
     assert sheet.read_bytes().startswith(b'\xef\xbb\xbf"ID";"Company name";')
     intake = read_records(sheet, sheet.name, RecordKind.SME, bundled.taxonomy)
     assert tuple(item.record for item in intake.records) == bundled.smes
+
+
+@pytest.mark.parametrize("with_contacts", [True, False])
+def test_contacts_only_when_asked(mini_path: Path, tmp_path: Path, with_contacts: bool) -> None:
+    mini = open_catalogue(mini_path)
+    assert any(sme.contact for sme in mini.smes)
+    sheet = tmp_path / "smes.xlsx"
+    args = ["export", "--catalogue", "smes", "--data", str(mini_path), "--out", str(sheet)]
+    result = CliRunner().invoke(app, args + (["--with-contacts"] if with_contacts else []))
+    assert result.exit_code == 0, result.output
+    headers = [cell.value for cell in workbook(sheet.read_bytes()).worksheets[0][1]]
+    assert ("Contact email" in headers) is with_contacts
+    intake = read_records(sheet, sheet.name, RecordKind.SME, mini.taxonomy)
+    expected = [s if with_contacts else s.model_copy(update={"contact": None}) for s in mini.smes]
+    assert [item.record for item in intake.records] == expected
