@@ -724,7 +724,9 @@ def test_contact_and_english_title_columns(tmp_path: Path, taxonomy: Taxonomy) -
     assert sme.contact is not None
     assert (sme.contact.name, sme.contact.email) == ("Ana Nowak", "ana@example.com")
     half = read(write(tmp_path, f"{SME_HEADER},Contact name\n{GOOD_ROW},Ana Nowak\n"), taxonomy)
-    assert rendered(half) == ["smes.csv:row 2: 'contact.email' must not be empty"]
+    assert rendered(half) == [
+        "smes.csv:row 2: needs a value for 'Contact email', which has no column"
+    ]
     need = (
         "País,Ciudad,Título,Título en inglés,Descripción,Idioma,Prioridad\n"
         "Chile,Lota,Agua,Water,D,es,alta\n"

@@ -351,7 +351,8 @@ class _RowReader:
         column = next((c for c in columns_for(self.kind) if c.key == key), None)
         if column is None or column.required:
             return None  # the whole column is missing: reported once, on the header row
-        return SheetProblem(self.display, row, message=f"'{key}' must not be empty")
+        message = f"needs a value for '{column.header}', which has no column"
+        return SheetProblem(self.display, row, message=message)
 
 
 def _refusal(column: Column, cell: Cell) -> str | None:
