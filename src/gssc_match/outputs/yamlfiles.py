@@ -199,6 +199,8 @@ def check_targets(
     """An existing file is kept unless `force`; an input file is never a target."""
     problems = []
     for item in planned:
+        if not os.path.lexists(item.path):
+            continue  # a new file: nothing to keep, and it cannot be an input
         if any(same_file(item.path, p) for p in protected):
             msg = f"refusing to write over the input file '{item.path}'"
             problems.append(SheetProblem(display, item.row, message=msg))
