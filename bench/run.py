@@ -24,6 +24,7 @@ OUT = ROOT / "bench-out"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+import planner  # noqa: E402
 from generate import generate  # noqa: E402
 
 
@@ -174,6 +175,7 @@ def main() -> None:
             f"rank time {slope(rank_points[-2:]):.2f}, rank peak memory "
             f"{slope(memory_points[-2:]):.2f}, bm25s time {slope(bm25_points[-2:]):.2f}"
         )
+    planner.report(planner.run_all())
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalogue.loader import Catalogue, data_dir, load_catalogue
 from .errors import CatalogueError
@@ -11,6 +12,9 @@ from .matching.scoring import Weights, load_weights
 from .outputs.rows import Context, Result, rows_for_matches, rows_for_shortlists
 from .progress import Progress, silent
 from .selection import Selection
+
+if TYPE_CHECKING:
+    from .planning.agenda import Agenda
 
 
 def open_catalogue(data: Path | None = None, progress: Progress = silent) -> Catalogue:
@@ -42,3 +46,20 @@ def rank(
     shortlists = tuple(progress(matcher.shortlists(selection), total, "ranking"))
     rows = tuple(rows_for_shortlists(shortlists, context))
     return Result(weights, shortlists, (), rows, context)
+
+
+def plan(
+    mission_path: Path,
+    catalogue: Catalogue,
+    weights: Weights | None = None,
+    *,
+    accept_gap: float = 0.0,
+) -> Agenda:
+    """Read a mission, check it against the catalogue, and plan its agenda."""
+    from .planning.agenda import agenda_of
+    from .planning.build import plan_mission
+    from .planning.load import load_mission
+
+    mission = load_mission(mission_path, catalogue)
+    matcher = Matcher(catalogue, weights or load_weights())
+    return agenda_of(plan_mission(mission, catalogue, matcher, accept_gap=accept_gap))

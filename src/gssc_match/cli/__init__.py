@@ -7,6 +7,7 @@ library (catalogue files, matching, ...). The console script calls `main`.
 from __future__ import annotations
 
 from . import catalogue, intake, matching
+from . import planning as planning
 from . import weights as weights_command
 from .app import _progress_bar, app, main
 
