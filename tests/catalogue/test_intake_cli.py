@@ -144,3 +144,30 @@ def test_the_readme_example_catalogue_is_what_import_writes(tmp_path: Path) -> N
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in committed.iterdir())
     for path in committed.iterdir():
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_map_and_sheet_options(tmp_path: Path) -> None:
+    import gssc_match
+
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Notes"
+    data = book.create_sheet("Registrations")
+    data.append(["Timestamp", "Firm", *HEADER.strip().split(",")[2:]])
+    data.append(["2026-11-02 10:00", "Alpha", "ES", "solar", "Solar pumps", "Pumps", "es"])
+    path = tmp_path / "form.xlsx"
+    book.save(path)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('Firm: name\nTimestamp: "-"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["import", "sme", str(path), "--out", str(out), "--sheet", "Registrations"]
+    result = run(*args, "--map", str(mapping))
+    assert result.exit_code == 0, result.output
+    assert (out / "alpha.yaml").read_text(encoding="utf-8").startswith("id: alpha\nname: Alpha\n")
+    from gssc_match.catalogue.intake import read_records
+
+    assert gssc_match.read_records is read_records  # the command's library entry point
+    unmapped = run(*args, "--force")
+    assert unmapped.exit_code == 1
+    assert f"{path}:row 1:column 'Firm': unknown column;" in unmapped.stderr
