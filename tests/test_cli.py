@@ -27,6 +27,7 @@ COMMANDS = (
     "evaluate",
     "weights",
     "plan",
+    "teams",
     "template",
     "import",
 )

@@ -10,6 +10,7 @@ from .errors import CatalogueError
 from .matching.ranking import Matcher
 from .matching.scoring import Weights, load_weights
 from .outputs.rows import Context, Result, rows_for_matches, rows_for_shortlists
+from .outputs.team_rows import TeamResult, rows_for_suggestions
 from .progress import Progress, silent
 from .selection import Selection
 
@@ -63,3 +64,20 @@ def plan(
     mission = load_mission(mission_path, catalogue)
     matcher = Matcher(catalogue, weights or load_weights())
     return agenda_of(plan_mission(mission, catalogue, matcher, accept_gap=accept_gap))
+
+
+def suggest_teams(
+    catalogue: Catalogue,
+    selection: Selection | None = None,
+    weights: Weights | None = None,
+    size: int = 3,
+    top: int = 3,
+) -> TeamResult:
+    """Teams of 2..size SMEs for the selected needs, with the rows every output shows."""
+    from .matching.teams import TeamFinder
+
+    selection = selection or Selection()
+    weights = weights or load_weights()
+    finder = TeamFinder(Matcher(catalogue, weights))
+    suggestions = tuple(finder.suggestions(selection, size, top))
+    return TeamResult(weights, suggestions, tuple(rows_for_suggestions(suggestions)))

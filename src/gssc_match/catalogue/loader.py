@@ -21,6 +21,7 @@ from .mission import Mission, mission_problems, reference_problems
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .schema import parse_record
 from .taxonomy import Taxonomy
+from .team_judgments import TEAM_JUDGMENTS_FILE, TeamJudgmentsFile
 from .yamlsafe import Document, load_file
 
 DATA_ENV = "GSSC_MATCH_DATA"
@@ -38,6 +39,7 @@ class Kind(StrEnum):
     TAXONOMY = "taxonomy"
     JUDGMENTS = "judgments"
     MISSION = "mission"
+    TEAM_JUDGMENTS = "team-judgments"
 
 
 def bundled_data() -> Path:
@@ -230,6 +232,8 @@ def _check_file(
         _check_judgments(document, checked)
     elif kind is Kind.MISSION:
         _check_mission(document, checked)
+    elif kind is Kind.TEAM_JUDGMENTS:  # ids are checked by `evaluate --teams`
+        checked.problems += parse_record(document, TeamJudgmentsFile)[1]
     else:
         _, more = load_taxonomy(path)
         checked.problems += [p for p in more if p not in problems]
@@ -242,6 +246,8 @@ def kind_of(path: Path, document: Document | None = None) -> Kind | None:
         return Kind.TAXONOMY
     if path.name == JUDGMENTS_FILE:
         return Kind.JUDGMENTS
+    if path.name == TEAM_JUDGMENTS_FILE:
+        return Kind.TEAM_JUDGMENTS
     if parents and parents[0] == "smes":
         return Kind.SME
     if parents and parents[0] == MISSIONS_DIR:
