@@ -30,6 +30,8 @@ COMMANDS = (
     "teams",
     "taxonomy",
     "doctor",
+    "template",
+    "import",
 )
 COLUMNS = output_columns()
 VIETNAM_NEEDS = {"vn-hue-canh-bao-lu", "vn-hoi-an-lantern-crafts"}
