@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -62,6 +63,39 @@ def catalogue(smes: int, needs: int) -> Path:
         generate(path, smes, needs)
         (path / ".done").touch()
     return path
+
+
+def report(samples: list[Sample], header: bool = True) -> None:
+    if header:
+        print(f"{'operation':<48} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
+    for s in samples:
+        print(f"{s.label:<48} {s.wall:>8.2f} {s.cpu:>8.2f} {s.peak_mb:>8.0f}")
+
+
+def intake_samples(gm: str, cat: Path) -> list[Sample]:
+    """`import` of the same 10,000 SMEs from a sheet (CSV and XLSX), into an empty folder.
+
+    The sheets are the catalogue's own `export --catalogue`, so both sides hold the same
+    records; import parses, normalises, validates and writes 10,000 YAML files.
+    """
+    found = []
+    for suffix in ("csv", "xlsx"):
+        sheet = OUT / f"smes-10000.{suffix}"
+        if not sheet.exists():
+            subprocess.run(
+                [gm, "export", "--catalogue", "smes", "--data", str(cat), "--out", str(sheet)],
+                check=True,
+                capture_output=True,
+            )
+        target = OUT / "import-out"
+        shutil.rmtree(target, ignore_errors=True)
+        label = f"import 10,000 SME rows ({suffix.upper()})"
+        found.append(measure(label, [gm, "import", "sme", str(sheet), "--out", str(target)]))
+        written = len(list(target.glob("*.yaml")))
+        if written != 10_000:
+            raise SystemExit(f"{label}: wrote {written} files, not 10,000")
+        shutil.rmtree(target)
+    return found
 
 
 def slope(points: list[tuple[int, float]]) -> float:
@@ -125,12 +159,20 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--needs", type=int, default=1000)
     parser.add_argument("--pages-only", action="store_true", help="only the HTML pages")
+    parser.add_argument(
+        "--intake-only", action="store_true", help="only validate vs import of 10,000 SMEs"
+    )
     args = parser.parse_args()
     gm = str(BIN / "gssc-match")
     if args.pages_only:
         print_pages(pages(gm))
         return
     py = sys.executable
+    if args.intake_only:
+        cat = catalogue(10000, 10)
+        report([measure("validate 10,000 SME files", [gm, "validate", str(cat / "smes")])])
+        report(intake_samples(gm, cat), header=False)
+        return
     samples = [
         best_of(5, "gssc-match --help", [gm, "--help"]),
         best_of(5, "validate bundled catalogue", [gm, "validate"]),
@@ -146,6 +188,7 @@ def main() -> None:
     samples.append(
         measure("validate 10,000 SME files", [gm, "validate", str(validate_cat / "smes")])
     )
+    samples += intake_samples(gm, validate_cat)
     rank_points, bm25_points, memory_points = [], [], []
     for n in [int(s) for s in args.sizes.split(",")]:
         path = catalogue(n, args.needs)
@@ -172,9 +215,7 @@ def main() -> None:
         argv = [gm, "export", "--data", str(export_cat), "--top", "10", "--out", str(out)]
         samples.append(measure(label, [*argv, "--force"]))
     written = pages(gm)
-    print(f"{'operation':<48} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
-    for s in samples:
-        print(f"{s.label:<48} {s.wall:>8.2f} {s.cpu:>8.2f} {s.peak_mb:>8.0f}")
+    report(samples)
     print_pages(written)
     if len(rank_points) > 1:
         print(

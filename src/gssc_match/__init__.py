@@ -1,7 +1,8 @@
 """gssc-match: pair European SME solutions with the needs of small and mid-sized cities.
 
 The public API (imported lazily, so that `validate` never pays for scikit-learn):
-`open_catalogue`, `rank`, `suggest_teams`, `Selection`, `load_weights`, `validate`.
+`open_catalogue`, `rank`, `suggest_teams`, `Selection`, `load_weights`, `validate`,
+`taxonomy_gaps`, `diagnose`, `read_records` (sheets).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ _EXPORTS = {
     "Matcher": "matching.ranking",
     "load_weights": "matching.scoring",
     "validate": "catalogue.validate",
+    "taxonomy_gaps": "api",
+    "diagnose": "api",
+    "read_records": "catalogue.intake",
 }
 
 

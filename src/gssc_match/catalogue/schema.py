@@ -39,7 +39,7 @@ def _problem(document: Document, model: type[BaseModel], detail: ErrorDetails) -
         line, col = document.position(loc, key=True)
         return error(document.path, line, col, _unknown_key(model, loc), "unknown-key")
     line, col = document.position(loc)
-    reason = _reason(detail)
+    reason = error_reason(detail)
     # "'trl' must be at most 9", but "'country': 'XX' is not an ISO code"
     joiner = " " if reason.startswith("must") else ": "
     return error(document.path, line, col, f"'{_dotted(loc)}'{joiner}{reason}")
@@ -99,7 +99,7 @@ def _dotted(loc: tuple[Key, ...]) -> str:
     return ".".join(parts).replace(".[", "[")
 
 
-def _reason(detail: ErrorDetails) -> str:
+def error_reason(detail: ErrorDetails) -> str:
     kind, given = detail["type"], detail.get("input")
     if (
         kind in ("string_type", "int_type", "list_type", "model_type", "dict_type")

@@ -13,6 +13,7 @@ import typer
 from ..outputs.export import ExportFormat
 from ..selection import Selection
 from .app import _progress_bar, app
+from .intake import CatalogueSheet, export_catalogue
 from .options import (
     CityOption,
     ClusterOption,
@@ -200,6 +201,12 @@ def export(
     weights: WeightsOption = None,
     data: DataOption = None,
     with_contacts: WithContactsOption = False,
+    catalogue: Annotated[
+        CatalogueSheet | None,
+        typer.Option(
+            "--catalogue", help="Instead: the catalogue's smes or needs, to edit and import."
+        ),
+    ] = None,
 ) -> None:
     """Write the same rows as `rank` to CSV, XLSX, JSON or Markdown, safely."""
     from ..about import generated_date
@@ -207,6 +214,8 @@ def export(
     from ..outputs.export import export as run_export
 
     mark = _csv_marks(delimiter, decimal)
+    if catalogue is not None:
+        return export_catalogue(catalogue, out, delimiter, force, data, with_contacts)
     chosen = format_for(out, fmt)
     selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
     result, about, inputs = _run_rank(selection, weights, data)
