@@ -159,11 +159,11 @@ def _need_view(
         description=need.description,
         matches=tuple(match_view(m) for m in shortlist.matches),
         best=match_view(best) if best is not None else None,
-        shortfall=None if shortlist.matches else shortfall(best, weights, min_score),
+        shortfall=None if shortlist.matches else shortfall(shortlist, best, weights, min_score),
     )
 
 
-def shortfall(best: Match | None, weights: Weights, min_score: float) -> str:
+def shortfall(shortlist: Shortlist, best: Match | None, weights: Weights, min_score: float) -> str:
     """Why a need's best candidate is not proposed, in one sentence."""
     if best is None:
         return "No SME is in the selection."
@@ -179,6 +179,8 @@ def shortfall(best: Match | None, weights: Weights, min_score: float) -> str:
             f"Its fit ({fit} = {best.breakdown.relevance:.3f}) is below the relevance "
             f"threshold {threshold:.2f}: {shared}."
         )
+    if shortlist.no_good_match:  # relevant, yet flagged by the scorer for another reason
+        return "The scorer flags this need as having no good match."
     return f"Its score {best.score:.3f} is below the chosen minimum score {min_score:.2f}."
 
 
