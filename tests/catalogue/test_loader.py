@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pytest import MonkeyPatch
+from typer.testing import CliRunner, Result
+
 from gssc_match.catalogue.loader import load_catalogue
+from gssc_match.cli import app
 
 
 def test_the_fingerprint_is_stable_and_follows_every_byte(mini_copy: Path) -> None:
@@ -35,3 +39,74 @@ def test_records_come_sorted_by_id_and_problems_are_collected(mini_copy: Path) -
     ids = [s.id for s in catalogue.smes]
     assert ids == sorted(ids) and "broken" not in ids
     assert [p.path.endswith("broken.yaml") for p in checked.errors] == [True]
+
+
+# --- what a catalogue folder holds: nothing is skipped without a word -------------------
+
+
+def validate(*args: str) -> Result:
+    return CliRunner().invoke(app, ["validate", *args])
+
+
+def test_an_empty_catalogue_is_an_error(tmp_path: Path) -> None:
+    result = validate("--data", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].endswith(
+        ":1:1: error: no SME or need files here: a catalogue holds smes/*.yaml and"
+        " needs/<country>/*.yaml (file)"
+    )
+
+
+def test_a_catalogue_of_empty_folders_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "smes").mkdir()
+    (tmp_path / "needs" / "chile").mkdir(parents=True)
+    assert validate("--data", str(tmp_path)).exit_code == 1
+
+
+def test_files_that_are_not_read_are_named(mini_copy: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.chdir(mini_copy)
+    for name in ("smes/x.yaml.txt", "smes/README.md", "needs/chile/notes.txt"):
+        (mini_copy / name).write_text("id: x\n", encoding="utf-8")
+    (mini_copy / "smes" / ".gitkeep").write_text("", encoding="utf-8")
+    result = validate("--data", ".")
+    assert result.exit_code == 0, result.output
+    not_read = "1:1: warning: not read: only .yaml and .yml files are records; rename it or move"
+    not_read += " it out of this folder (file)"
+    assert result.stdout.splitlines()[:-1] == [
+        f"needs/chile/notes.txt:{not_read}",
+        f"smes/README.md:{not_read}",
+        f"smes/x.yaml.txt:{not_read}",
+    ]
+    ranked = CliRunner().invoke(app, ["rank", "--data", ".", "--format", "json"])
+    assert ranked.exit_code == 0
+    assert f"smes/x.yaml.txt:{not_read}" in ranked.stderr.splitlines()
+
+
+def test_an_upper_case_suffix_is_read_by_validate_and_rank(mini_copy: Path) -> None:
+    source = mini_copy / "smes" / "brine-less.yaml"
+    source.rename(source.with_suffix(".YAML"))
+    catalogue, checked = load_catalogue(mini_copy)
+    assert catalogue is not None and not checked.problems
+    assert "brine-less" in {s.id for s in catalogue.smes}
+    result = validate("--data", str(mini_copy))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["17 files checked, 0 with problems"]
+
+
+def test_files_of_other_commands_are_left_alone(mini_copy: Path) -> None:
+    (mini_copy / "missions").mkdir()
+    (mini_copy / "missions" / "hue-2027.yaml").write_text("city: Huế\nstart: x\n", "utf-8")
+    (mini_copy / "team-judgments.yaml").write_text("priority: x\n", encoding="utf-8")
+    for args in (["--data", str(mini_copy)], ["--data", str(mini_copy), str(mini_copy)]):
+        result = validate(*args)
+        assert result.exit_code == 0, result.output
+        assert "with problems" in result.stdout and len(result.stdout.splitlines()) == 1
+
+
+def test_a_yaml_file_of_unknown_kind_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("on: push\njobs: {}\n", encoding="utf-8")
+    result = validate(str(workflow))
+    assert result.exit_code == 0, result.output
+    assert "warning: skipped: not a catalogue file" in result.stdout
+    assert validate("--strict", str(workflow)).exit_code == 1

@@ -26,6 +26,12 @@ DATA_ENV = "GSSC_MATCH_DATA"
 TAXONOMY_FILE = "taxonomy.yaml"
 JUDGMENTS_FILE = "judgments.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
+"""Compared without case: `Lampione.YAML` is read like `lampione.yaml`, never skipped."""
+RECORD_FOLDERS = ("smes", "needs")
+# Files and folders of a catalogue that other commands read (missions for the planner,
+# team judgments for teams): `validate` leaves them to those commands, without a word.
+OTHER_FILES = frozenset({"team-judgments.yaml", "team-judgments.yml"})
+OTHER_FOLDERS = frozenset({"missions"})
 
 
 class Kind(StrEnum):
@@ -35,6 +41,8 @@ class Kind(StrEnum):
     NEED = "need"
     TAXONOMY = "taxonomy"
     JUDGMENTS = "judgments"
+    OTHER = "other"
+    """A file another command reads (a mission, team judgments): not validated here."""
 
 
 def bundled_data() -> Path:
@@ -74,6 +82,8 @@ class Catalogue:
     files: tuple[Path, ...]
     fingerprint: str = ""
     """SHA-256 over the input files' relative names and bytes, as they were read."""
+    warnings: tuple[Problem, ...] = ()
+    """What the user should hear even though the catalogue loaded (files not read)."""
 
 
 @dataclass
@@ -86,6 +96,8 @@ class Checked:
     needs: dict[str, tuple[Need, str]] = field(default_factory=dict)
     judgments: list[tuple[dict[str, Judgment], Document]] = field(default_factory=list)
     digests: dict[Path, str] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+    """Ids of records whose file has errors: references to them are not reported again."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -123,14 +135,17 @@ def load_catalogue(root: Path, progress: Progress = silent) -> tuple[Catalogue |
     taxonomy, problems = load_taxonomy(taxonomy_path(root))
     if taxonomy is None:
         return None, Checked(problems=problems)
-    checked = check_files(catalogue_files(root), taxonomy, tag_warnings=False, progress=progress)
-    checked.problems[:0] = problems
+    paths, layout = catalogue_files(root)
+    checked = check_files(paths, taxonomy, tag_warnings=False, progress=progress)
+    checked.problems[:0] = problems + layout
     smes = tuple(sme for _, (sme, _) in sorted(checked.smes.items()))
     needs = tuple(need for _, (need, _) in sorted(checked.needs.items()))
     tax_file = taxonomy_path(root)
     files = (*checked.files, tax_file)
     digests = {**checked.digests, tax_file: taxonomy.digest}
-    catalogue = Catalogue(root, taxonomy, smes, needs, files, _fingerprint(root, digests))
+    warnings = tuple(p for p in layout if p.level is Level.WARNING)
+    fingerprint = _fingerprint(root, digests)
+    catalogue = Catalogue(root, taxonomy, smes, needs, files, fingerprint, warnings)
     return catalogue, checked
 
 
@@ -149,11 +164,19 @@ def _relative(path: Path, root: Path) -> str:
         return path.name
 
 
-def catalogue_files(root: Path) -> list[Path]:
-    """The record files of a catalogue folder, in a fixed order."""
-    files = [p for p in expand([root / "smes", root / "needs"])[0] if p.exists()]
+def catalogue_files(root: Path) -> tuple[list[Path], list[Problem]]:
+    """The record files of a catalogue folder, in a fixed order, and what is wrong with its layout.
+
+    A folder with neither SME nor need files is an error (a wrong `--data` must not pass CI
+    as "0 problems"); a file in a record folder that is not read is named in a warning.
+    """
+    folders = [root / name for name in RECORD_FOLDERS if (root / name).is_dir()]
+    records, problems = _search(folders)
+    if not records:
+        msg = "no SME or need files here: a catalogue holds smes/*.yaml and needs/<country>/*.yaml"
+        problems.append(error(_display(root), 1, 1, msg, "file"))
     judgments = root / JUDGMENTS_FILE
-    return files + ([judgments] if judgments.exists() else [])
+    return records + ([judgments] if judgments.exists() else []), problems
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -166,19 +189,52 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems = []
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            inside = {p for p in path.rglob("*") if _is_yaml_candidate(p, path)}
+            inside, skipped = _search([path])
             if not inside:
                 msg = "no YAML files (.yaml, .yml) in this folder"
                 problems.append(error(_display(path), 1, 1, msg, "file"))
             found.update(inside)
+            problems += skipped
         else:
             found.add(path)
     return sorted(found), problems
 
 
-def _is_yaml_candidate(path: Path, top: Path) -> bool:
-    hidden = any(part.startswith(".") for part in path.relative_to(top).parts)
-    return path.suffix in YAML_SUFFIXES and not hidden
+def _search(folders: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The YAML files under some folders, and a warning for each other file in a record folder."""
+    found: list[Path] = []
+    problems = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if _hidden(path, folder):
+                continue
+            if _is_yaml_name(path):
+                found.append(path)
+            elif _in_record_folder(path) and not _is_folder(path):
+                problems.append(_not_read(path))
+    return sorted(set(found)), problems
+
+
+def _hidden(path: Path, top: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(top).parts)
+
+
+def _is_yaml_name(path: Path) -> bool:
+    return path.suffix.lower() in YAML_SUFFIXES
+
+
+def _is_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _in_record_folder(path: Path) -> bool:
+    """Directly in smes/, or in a country folder of needs/: where every file should be a record."""
+    return path.parent.name == "smes" or path.parent.parent.name == "needs"
+
+
+def _not_read(path: Path) -> Problem:
+    msg = "not read: only .yaml and .yml files are records; rename it or move it out of this folder"
+    return warning(_display(path), 1, 1, msg, "file")
 
 
 def check_files(
@@ -215,8 +271,9 @@ def _check_file(
     checked.digests[path] = document.digest
     kind = kind_of(path, document)
     if kind is None:
-        msg = "cannot tell whether this is an SME or a need; put it under smes/ or needs/<country>/"
-        checked.problems.append(error(display, 1, 1, msg, "file"))
+        checked.problems.append(warning(display, 1, 1, UNKNOWN_KIND, "file"))
+    elif kind is Kind.OTHER:
+        return
     elif kind is Kind.SME:
         _check_sme(document, path, taxonomy, index, checked)
     elif kind is Kind.NEED:
@@ -228,9 +285,18 @@ def _check_file(
         checked.problems += [p for p in more if p not in problems]
 
 
+UNKNOWN_KIND = (
+    "skipped: not a catalogue file (SMEs go under smes/, needs under needs/<country>/; "
+    "elsewhere a file is read when it has an SME's 'cluster' or 'offerings' key, or a need's "
+    "'city' or 'priority' key)"
+)
+
+
 def kind_of(path: Path, document: Document | None = None) -> Kind | None:
     """What a file holds: by its folder first, by its name, then by its keys."""
     parents = [p.name for p in path.parents]
+    if path.name in OTHER_FILES or OTHER_FOLDERS & set(parents[:2]):
+        return Kind.OTHER
     if path.name == TAXONOMY_FILE:
         return Kind.TAXONOMY
     if path.name == JUDGMENTS_FILE:

@@ -84,6 +84,8 @@ def _run_rank(
 
     weights = load_weights(weights_file)
     catalogue = open_catalogue(data, _progress_bar)
+    for problem in catalogue.warnings:
+        typer.echo(problem.render(), err=True)
     if selection.country:
         selection = replace(
             selection, country=catalogue.taxonomy.resolve_country(selection.country).id
