@@ -110,3 +110,18 @@ def test_a_yaml_file_of_unknown_kind_is_skipped_with_a_warning(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert "warning: skipped: not a catalogue file" in result.stdout
     assert validate("--strict", str(workflow)).exit_code == 1
+
+
+def test_a_failing_record_is_reported_once_not_again_by_each_judgment(mini_copy: Path) -> None:
+    sme = mini_copy / "smes" / "fuga-cero.yaml"
+    sme.write_text(sme.read_text(encoding="utf-8").replace("cluster:", "clustr:"), "utf-8")
+    need = next((mini_copy / "needs" / "chile").glob("cl-valparaiso-*.yaml"))
+    need.write_text(need.read_text(encoding="utf-8").replace("priority:", "priorty:"), "utf-8")
+    result = validate("--data", str(mini_copy))
+    assert result.exit_code == 1
+    problems = result.stdout.splitlines()[:-1]
+    assert len(problems) == 2, problems
+    assert "unknown SME" not in result.stdout and "unknown need" not in result.stdout
+    judgments = mini_copy / "judgments.yaml"
+    judgments.write_text(judgments.read_text("utf-8") + "x-nowhere:\n  why: x\n", "utf-8")
+    assert "unknown need 'x-nowhere'" in validate("--data", str(mini_copy)).stdout

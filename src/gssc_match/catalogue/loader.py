@@ -10,12 +10,11 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
-from rapidfuzz import process
-
 from ..errors import UsageError
 from ..memory import gc_paused
 from ..problems import Level, Problem, error, printable, warning
 from ..progress import Progress, silent
+from ..suggest import did_you_mean
 from .concepts import ConceptIndex
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .schema import parse_record
@@ -321,12 +320,13 @@ def _check_sme(
     checked: Checked,
 ) -> None:
     sme, problems = parse_record(document, Sme)
-    checked.problems += problems
+    checked.problems += _with_reference_hint(document, problems, taxonomy, "cluster")
     if sme is None:
+        checked.failed.update(_ids_of_failed(document, path))
         return
     checked.problems += _id_matches_stem(document, path, sme.id)
     if taxonomy and sme.cluster not in taxonomy.clusters:
-        checked.problems.append(_unknown_ref(document, "cluster", sme.cluster, taxonomy.clusters))
+        checked.problems.append(_unknown_ref(document, "cluster", sme.cluster, taxonomy))
     checked.problems += _tag_warnings(document, sme.tags, index)
     if sme.id in checked.smes:
         checked.problems.append(_duplicate(document, sme.id, checked.smes[sme.id][1]))
@@ -342,12 +342,13 @@ def _check_need(
     checked: Checked,
 ) -> None:
     need, problems = parse_record(document, Need)
-    checked.problems += problems
+    checked.problems += _with_reference_hint(document, problems, taxonomy, "country")
     if need is None:
+        checked.failed.update(_ids_of_failed(document, path))
         return
     checked.problems += _id_matches_stem(document, path, need.id)
     if taxonomy and need.country not in taxonomy.countries:
-        checked.problems.append(_unknown_ref(document, "country", need.country, taxonomy.countries))
+        checked.problems.append(_unknown_ref(document, "country", need.country, taxonomy))
     elif path.parent.parent.name == "needs" and path.parent.name != need.country:
         line, col = document.position(("country",))
         msg = f"country '{need.country}' does not match its folder needs/{path.parent.name}/"
@@ -374,12 +375,42 @@ def _id_matches_stem(document: Document, path: Path, record_id: str) -> list[Pro
     return [error(document.path, line, col, msg, "id")]
 
 
-def _unknown_ref(document: Document, key: str, value: str, known: Iterable[str]) -> Problem:
-    choices = sorted(known)
+def _unknown_ref(document: Document, key: str, value: str, taxonomy: Taxonomy) -> Problem:
     line, col = document.position((key,))
-    best = process.extractOne(value, choices, score_cutoff=60)
-    hint = f"did you mean '{best[0]}'?" if best else f"choose one of: {', '.join(choices)}"
+    meant = _reference(taxonomy, key, value)
+    known = taxonomy.clusters if key == "cluster" else taxonomy.countries
+    hint = f"did you mean '{meant}'?" if meant else did_you_mean(value, known)
     return error(document.path, line, col, f"unknown {key} '{value}'; {hint}", "reference")
+
+
+def _reference(taxonomy: Taxonomy, key: str, value: str) -> str | None:
+    """The id that another spelling of a cluster or target country (`ICT`, `VN`) stands for."""
+    found = taxonomy.find_cluster(value) if key == "cluster" else taxonomy.find_country(value)
+    return found.id if found else None
+
+
+def _with_reference_hint(
+    document: Document, problems: list[Problem], taxonomy: Taxonomy | None, key: str
+) -> list[Problem]:
+    """`cluster: ICT` or `country: Việt Nam` fail as slugs; say which id was meant instead."""
+    value = document.data.get(key)
+    if taxonomy is None or not isinstance(value, str):
+        return problems
+    meant = _reference(taxonomy, key, value)
+    if meant is None or meant == value:
+        return problems
+    line, col = document.position((key,))
+    kept = [p for p in problems if (p.line, p.column, p.rule) != (line, col, "schema")]
+    if len(kept) == len(problems):  # the value passed as a slug: `_unknown_ref` says the rest
+        return problems
+    msg = f"'{key}' must be the id used in the taxonomy; did you mean '{meant}'?"
+    return sorted([*kept, error(document.path, line, col, msg, "reference")])
+
+
+def _ids_of_failed(document: Document, path: Path) -> set[str]:
+    """The ids other files may use for a record that failed: its file name and its `id`."""
+    written = document.data.get("id")
+    return {path.stem} | ({written} if isinstance(written, str) else set())
 
 
 def _tag_warnings(document: Document, tags: list[str], index: ConceptIndex | None) -> list[Problem]:
@@ -406,15 +437,17 @@ def _duplicate(document: Document, record_id: str, first: str) -> Problem:
 def _cross_file(checked: Checked) -> list[Problem]:
     """Judgments must name needs and SMEs that exist in the files checked."""
     problems = []
+    # A record whose own file failed is reported there, once; references to it are not.
+    failed = checked.failed
     for judgments, document in checked.judgments:
         for need_id, judgment in judgments.items():
-            if checked.needs and need_id not in checked.needs:
+            if checked.needs and need_id not in checked.needs and need_id not in failed:
                 line, col = document.position((need_id,), key=True)
                 problems.append(
                     error(document.path, line, col, f"unknown need '{need_id}'", "reference")
                 )
             for sme_id in judgment.grades:
-                if checked.smes and sme_id not in checked.smes:
+                if checked.smes and sme_id not in checked.smes and sme_id not in failed:
                     line, col = document.position((need_id, "grades", sme_id), key=True)
                     problems.append(
                         error(document.path, line, col, f"unknown SME '{sme_id}'", "reference")

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 
-from .codes import COUNTRY_CODES, LANGUAGE_CODES
+from .codes import COUNTRY_CODES, LANGUAGE_CODES, code_for_country_name
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
@@ -55,7 +55,9 @@ def _name(value: str) -> str:
 
 def _country_code(value: str) -> str:
     if value.upper() not in COUNTRY_CODES:
-        raise ValueError(f"'{value[:20]}' is not an ISO 3166-1 alpha-2 country code, like ES or PL")
+        code = code_for_country_name(value)
+        hint = f"; did you mean {code}?" if code else ", like ES or PL"
+        raise ValueError(f"'{value[:20]}' is not an ISO 3166-1 alpha-2 country code{hint}")
     return value.upper()
 
 

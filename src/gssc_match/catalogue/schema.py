@@ -39,10 +39,27 @@ def _problem(document: Document, model: type[BaseModel], detail: ErrorDetails) -
         line, col = document.position(loc, key=True)
         return error(document.path, line, col, _unknown_key(model, loc), "unknown-key")
     line, col = document.position(loc)
-    reason = _reason(detail)
+    reason = _reason(detail) + _curly_quote_advice(detail.get("input"))
     # "'trl' must be at most 9", but "'country': 'XX' is not an ISO code"
     joiner = " " if reason.startswith("must") else ": "
     return error(document.path, line, col, f"'{_dotted(loc)}'{joiner}{reason}")
+
+
+# Word processors and chat apps turn ' and " into these; YAML keeps them as part of the text.
+CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb"
+
+
+def _curly_quote_advice(given: object) -> str:
+    """Why a value that looks quoted fails: its quotes are typographic, not YAML's."""
+    if not isinstance(given, str) or not given.strip():
+        return ""
+    text = given.strip()
+    if text[0] not in CURLY_QUOTES and text[-1] not in CURLY_QUOTES:
+        return ""
+    return (
+        f"; the value is wrapped in typographic quotes ({text[0]}...{text[-1]}), which YAML"
+        " keeps as part of the text: use straight quotes ' or \" or none"
+    )
 
 
 def _unknown_key(model: type[BaseModel], loc: tuple[Key, ...]) -> str:
