@@ -125,3 +125,17 @@ def test_a_failing_record_is_reported_once_not_again_by_each_judgment(mini_copy:
     judgments = mini_copy / "judgments.yaml"
     judgments.write_text(judgments.read_text("utf-8") + "x-nowhere:\n  why: x\n", "utf-8")
     assert "unknown need 'x-nowhere'" in validate("--data", str(mini_copy)).stdout
+
+
+def test_a_maintainer_accepts_a_tag_on_purpose(mini_copy: Path) -> None:
+    sme = mini_copy / "smes" / "fuga-cero.yaml"
+    text = sme.read_text(encoding="utf-8")
+    sme.write_text(text.replace("tags: [", "tags: [Bụi mịx, "), "utf-8")
+    warned = validate("--strict", "--data", str(mini_copy))
+    assert warned.exit_code == 1
+    assert "tag 'Bụi mịx' is not in the taxonomy; did you mean" in warned.stdout
+    taxonomy = mini_copy / "taxonomy.yaml"
+    with taxonomy.open("a", encoding="utf-8") as out:
+        out.write("accepted_tags: [BUI MIX]\n")  # case and accents do not matter
+    accepted = validate("--strict", "--data", str(mini_copy))
+    assert accepted.exit_code == 0, accepted.stdout

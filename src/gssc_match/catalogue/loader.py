@@ -19,6 +19,7 @@ from .concepts import ConceptIndex
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .schema import parse_record
 from .taxonomy import Taxonomy
+from .text import fold
 from .yamlsafe import Document, load_file
 
 DATA_ENV = "GSSC_MATCH_DATA"
@@ -250,17 +251,21 @@ def check_files(
     """
     checked = Checked(files=list(paths))
     # Tag suggestions are for people fixing files; ranking does not need them.
-    index = taxonomy.concept_index if taxonomy and tag_warnings else None
+    tags = (
+        _TagCheck(taxonomy.concept_index, taxonomy.accepted_tags)
+        if taxonomy and tag_warnings
+        else None
+    )
     with gc_paused():
         for path in progress(paths, len(paths), "reading"):
-            _check_file(path, taxonomy, index, checked)
+            _check_file(path, taxonomy, tags, checked)
     checked.problems += _cross_file(checked)
     checked.problems.sort()
     return checked
 
 
 def _check_file(
-    path: Path, taxonomy: Taxonomy | None, index: ConceptIndex | None, checked: Checked
+    path: Path, taxonomy: Taxonomy | None, tags: _TagCheck | None, checked: Checked
 ) -> None:
     display = _display(path)
     document, problems = load_file(path, display)
@@ -274,9 +279,9 @@ def _check_file(
     elif kind is Kind.OTHER:
         return
     elif kind is Kind.SME:
-        _check_sme(document, path, taxonomy, index, checked)
+        _check_sme(document, path, taxonomy, tags, checked)
     elif kind is Kind.NEED:
-        _check_need(document, path, taxonomy, index, checked)
+        _check_need(document, path, taxonomy, tags, checked)
     elif kind is Kind.JUDGMENTS:
         _check_judgments(document, checked)
     else:
@@ -316,7 +321,7 @@ def _check_sme(
     document: Document,
     path: Path,
     taxonomy: Taxonomy | None,
-    index: ConceptIndex | None,
+    tags: _TagCheck | None,
     checked: Checked,
 ) -> None:
     sme, problems = parse_record(document, Sme)
@@ -327,7 +332,7 @@ def _check_sme(
     checked.problems += _id_matches_stem(document, path, sme.id)
     if taxonomy and sme.cluster not in taxonomy.clusters:
         checked.problems.append(_unknown_ref(document, "cluster", sme.cluster, taxonomy))
-    checked.problems += _tag_warnings(document, sme.tags, index)
+    checked.problems += _tag_warnings(document, sme.tags, tags)
     if sme.id in checked.smes:
         checked.problems.append(_duplicate(document, sme.id, checked.smes[sme.id][1]))
     else:
@@ -338,7 +343,7 @@ def _check_need(
     document: Document,
     path: Path,
     taxonomy: Taxonomy | None,
-    index: ConceptIndex | None,
+    tags: _TagCheck | None,
     checked: Checked,
 ) -> None:
     need, problems = parse_record(document, Need)
@@ -353,7 +358,7 @@ def _check_need(
         line, col = document.position(("country",))
         msg = f"country '{need.country}' does not match its folder needs/{path.parent.name}/"
         checked.problems.append(error(document.path, line, col, msg, "folder"))
-    checked.problems += _tag_warnings(document, need.tags, index)
+    checked.problems += _tag_warnings(document, need.tags, tags)
     if need.id in checked.needs:
         checked.problems.append(_duplicate(document, need.id, checked.needs[need.id][1]))
     else:
@@ -413,12 +418,21 @@ def _ids_of_failed(document: Document, path: Path) -> set[str]:
     return {path.stem} | ({written} if isinstance(written, str) else set())
 
 
-def _tag_warnings(document: Document, tags: list[str], index: ConceptIndex | None) -> list[Problem]:
-    if index is None:
+@dataclass(frozen=True)
+class _TagCheck:
+    """What a tag is checked against: the taxonomy's terms and the tags accepted on purpose."""
+
+    index: ConceptIndex
+    accepted: frozenset[str]
+
+
+def _tag_warnings(document: Document, tags: list[str], check: _TagCheck | None) -> list[Problem]:
+    if check is None:
         return []
+    index = check.index
     problems = []
     for i, tag in enumerate(tags):
-        if index.match_tag(tag):
+        if fold(tag) in check.accepted or index.match_tag(tag):
             continue
         suggestion = index.suggest(tag)
         if suggestion:

@@ -191,6 +191,11 @@ class TaxonomyFile(Record):
     clusters: list[Cluster] = Field(min_length=1)
     countries: list[TargetCountry] = Field(min_length=1)
     pillars: list[Pillar] = Field(min_length=1)
+    accepted_tags: list[Line] = Field(
+        default_factory=list,
+        description="Tags kept on purpose although they look like a misspelled synonym: "
+        "`validate` does not warn about them.",
+    )
 
 
 class Judgment(Record):

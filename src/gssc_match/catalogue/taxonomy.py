@@ -36,6 +36,11 @@ class Taxonomy:
         return {c.id: c for pillar in self.source.pillars for c in pillar.concepts}
 
     @cached_property
+    def accepted_tags(self) -> frozenset[str]:
+        """Tags a maintainer accepted on purpose, folded (case and accents do not matter)."""
+        return frozenset(fold(tag) for tag in self.source.accepted_tags)
+
+    @cached_property
     def pillar_of(self) -> dict[str, Pillar]:
         """The pillar each concept id belongs to."""
         return {c.id: pillar for pillar in self.source.pillars for c in pillar.concepts}
