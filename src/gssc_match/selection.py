@@ -19,3 +19,5 @@ class Selection:
     sme_id: str | None = None
     top: int = 5
     min_score: float = 0.0
+    priority: str | None = None
+    """Only needs of this priority (high, medium or low)."""

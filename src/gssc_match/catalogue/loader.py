@@ -5,19 +5,19 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import CatalogueError, UsageError
 from ..memory import gc_paused
 from ..problems import Level, Problem, error, printable, warning
 from ..progress import Progress, silent
-from ..suggest import did_you_mean
 from .concepts import ConceptIndex
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .schema import parse_record
+from .suggest import did_you_mean
 from .taxonomy import Taxonomy
 from .text import fold
 from .yamlsafe import Document, load_file
@@ -147,6 +147,30 @@ def load_catalogue(root: Path, progress: Progress = silent) -> tuple[Catalogue |
     fingerprint = _fingerprint(root, digests)
     catalogue = Catalogue(root, taxonomy, smes, needs, files, fingerprint, warnings)
     return catalogue, checked
+
+
+def is_record_file(value: str) -> bool:
+    """Whether a `--sme` value names a YAML file rather than an id (ids have no dot)."""
+    return Path(value).suffix.lower() in YAML_SUFFIXES
+
+
+def with_sme_file(catalogue: Catalogue, path: Path) -> tuple[Catalogue, str]:
+    """The catalogue plus one SME file from elsewhere, checked like any SME file; and its id.
+
+    Nothing is copied: the record joins the loaded catalogue only, replacing a record of
+    the same id (the file is the newer version). Raises CatalogueError if the file fails.
+    """
+    checked = Checked(files=[path])
+    document, problems = load_file(path, _display(path))
+    checked.problems += problems
+    if document is not None:
+        _check_sme(document, path, catalogue.taxonomy, None, checked)
+    if checked.errors or not checked.smes:
+        raise CatalogueError(checked.errors, f"the SME file {_display(path)}")
+    sme, _ = next(iter(checked.smes.values()))
+    others = [s for s in catalogue.smes if s.id != sme.id]
+    smes = tuple(sorted([*others, sme], key=lambda s: s.id))
+    return replace(catalogue, smes=smes, files=(*catalogue.files, path)), sme.id
 
 
 def _fingerprint(root: Path, digests: dict[Path, str]) -> str:

@@ -7,8 +7,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..errors import UnknownCountryError, UsageError
-from ..suggest import did_you_mean
 from .models import Cluster, Concept, Pillar, TargetCountry, TaxonomyFile
+from .suggest import did_you_mean
 from .text import fold
 
 if TYPE_CHECKING:

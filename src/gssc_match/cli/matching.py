@@ -20,6 +20,7 @@ from .options import (
     DataOption,
     MinScoreOption,
     NeedOption,
+    PriorityOption,
     SmeOption,
     TopOption,
     WeightsOption,
@@ -43,6 +44,7 @@ def rank(
     need: NeedOption = None,
     city: CityOption = None,
     cluster: ClusterOption = None,
+    priority: PriorityOption = None,
     top: TopOption = 5,
     min_score: MinScoreOption = 0.0,
     sme: SmeOption = None,
@@ -56,7 +58,7 @@ def rank(
     """Rank SMEs for city needs (or, with --sme, needs for one SME), with reasons."""
     from ..outputs.formats import to_csv, to_json
 
-    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
+    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score, priority)
     result, about, _ = _run_rank(selection, weights, data)
     if fmt is RankFormat.JSON:
         sys.stdout.write(to_json(result.rows, about))
@@ -75,21 +77,24 @@ def _run_rank(
 ) -> tuple[Result, dict[str, object], tuple[Path, ...]]:
     """Load, select and rank; also returns the provenance and every input file used.
 
-    `selection.country` is the country as the user wrote it; it is resolved here.
+    `selection` holds the values as the user wrote them; they are resolved to ids here.
+    An `--sme` that names a YAML file joins the loaded catalogue (not the folder).
     """
     from ..about import about_run
     from ..api import open_catalogue
     from ..api import rank as run_rank
+    from ..catalogue.loader import is_record_file, with_sme_file
+    from ..matching.resolve import resolve_selection
     from ..matching.scoring import DEFAULT_WEIGHTS, load_weights
 
     weights = load_weights(weights_file)
     catalogue = open_catalogue(data, _progress_bar)
     for problem in catalogue.warnings:
         typer.echo(problem.render(), err=True)
-    if selection.country:
-        selection = replace(
-            selection, country=catalogue.taxonomy.resolve_country(selection.country).id
-        )
+    if selection.sme_id and is_record_file(selection.sme_id):
+        catalogue, sme_id = with_sme_file(catalogue, Path(selection.sme_id))
+        selection = replace(selection, sme_id=sme_id)
+    selection = resolve_selection(catalogue, selection)
     result = run_rank(catalogue, selection, weights, _progress_bar)
     inputs = (*catalogue.files, weights_file or DEFAULT_WEIGHTS)
     return result, about_run(catalogue, weights, selection), inputs
@@ -149,6 +154,7 @@ def export(
     need: NeedOption = None,
     city: CityOption = None,
     cluster: ClusterOption = None,
+    priority: PriorityOption = None,
     top: TopOption = 5,
     min_score: MinScoreOption = 0.0,
     sme: SmeOption = None,
@@ -172,7 +178,7 @@ def export(
             "must be one character, such as ',' or ';'", param_hint="--delimiter"
         )
     chosen = format_for(out, fmt)
-    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
+    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score, priority)
     result, about, inputs = _run_rank(selection, weights, data)
     about["generated"] = generated_date()
     run_export(result.rows, about, ExportRequest(out, chosen, force, delimiter, inputs))

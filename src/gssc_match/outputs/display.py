@@ -13,7 +13,10 @@ from .rows import Result, concepts_text, related_text
 def render(result: Result, console: Console, *, explain: bool = False) -> None:
     """Print a table per need (forward view) or one table of needs (SME view)."""
     if result.sme_matches or not result.shortlists:
-        console.print(_sme_table(result.sme_matches))
+        console.print(_sme_table(result.sme_matches, result.weights.no_match_threshold))
+        if explain:
+            for match in result.sme_matches:
+                console.print(explanation(match, reverse=True))
         return
     for shortlist in result.shortlists:
         console.print(_shortlist_view(shortlist, result, explain))
@@ -69,9 +72,11 @@ def why(match: Match) -> str:
     return "similar wording"
 
 
-def explanation(match: Match) -> RenderableType:
+def explanation(match: Match, *, reverse: bool = False) -> RenderableType:
     """The full breakdown of one pair: value x weight = points per part, and the evidence."""
-    heading = Text(f"#{match.rank} {match.sme.name}: score {match.score:.3f}", style="bold")
+    mark = " (below the relevance threshold: not proposed)" if match.below_threshold else ""
+    subject = match.need.id if reverse else match.sme.name
+    heading = Text(f"#{match.rank} {subject}: score {match.score:.3f}{mark}", style="bold")
     table = Table(show_edge=False)
     for column in ("part", "value", "weight", "points"):
         table.add_column(column, justify="left" if column == "part" else "right")
@@ -88,9 +93,14 @@ def explanation(match: Match) -> RenderableType:
     return Group(heading, table, evidence)
 
 
-def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
+def _sme_table(matches: tuple[Match, ...], threshold: float) -> RenderableType:
     if not matches:
-        return Text("No needs selected.", style="yellow")
+        return Text(
+            f"No selected need fits this SME: every relevance is below the threshold "
+            f"{threshold:.2f} (or the score below --min-score). Name a need with --need to "
+            "see the pair anyway.",
+            style="yellow",
+        )
     sme = matches[0].sme
     table = Table(title=f"Needs that fit {sme.name} ({sme.id})", title_justify="left")
     for column in ("#", "need", "city", "country", "score", "why"):
@@ -102,6 +112,13 @@ def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
             match.need.city,
             match.need.country,
             f"{match.score:.3f}",
-            why(match),
+            _below(match, threshold) + why(match),
         )
     return table
+
+
+def _below(match: Match, threshold: float) -> str:
+    """The mark of a pair shown only because it was named: not a match by the threshold."""
+    if not match.below_threshold:
+        return ""
+    return f"[yellow]relevance below the threshold {threshold:.2f}: not proposed[/yellow]\n"

@@ -89,7 +89,7 @@ def match_row(match: Match) -> Row:
         matched_concepts=concepts_text(match),
         related_concepts=related_text(match),
         shared_terms="; ".join(match.shared_terms),
-        no_good_match=False,
+        no_good_match=match.below_threshold,  # a pair shown only because it was named
     )
 
 
