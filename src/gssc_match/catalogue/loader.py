@@ -117,6 +117,19 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
     return Taxonomy(model, display, document.digest), problems
 
 
+def schema_references(root: Path, model: type[Sme | Need]) -> dict[str, list[str]]:
+    """The taxonomy ids a record's field must name: an SME's cluster, a need's country.
+
+    A taxonomy that does not load gives none: the schema then leaves those fields open.
+    """
+    taxonomy, _ = load_taxonomy(taxonomy_path(root))
+    if taxonomy is None:
+        return {}
+    if model is Sme:
+        return {"cluster": sorted(taxonomy.clusters)}
+    return {"country": sorted(taxonomy.countries)}
+
+
 def _taxonomy_duplicates(model: TaxonomyFile, document: Document) -> list[Problem]:
     seen: set[str] = set()
     problems = []

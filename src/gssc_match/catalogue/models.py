@@ -10,7 +10,15 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    WithJsonSchema,
+)
 
 from .codes import COUNTRY_CODES, LANGUAGE_CODES, code_for_country_name
 
@@ -79,14 +87,37 @@ def _whole_number(value: object) -> object:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_slug)]
-Line = Annotated[str, AfterValidator(_line)]
-Text = Annotated[str, AfterValidator(_text)]
-Name = Annotated[str, AfterValidator(_name)]
-CountryCode = Annotated[str, AfterValidator(_country_code)]
-LanguageCode = Annotated[str, AfterValidator(_language_code)]
-Url = Annotated[str, AfterValidator(_url)]
+# The JSON Schema of each type says what its validator accepts, for editors (see `schema`).
+# Patterns are written for both ECMAScript and Python `re.search`: `(?![\s\S])` ends the
+# text (Python's `$` also matches before a final newline), `[Ee][Ss]` ignores case.
+_END = r"(?![\s\S])"
+_ONE_LINE = r"^(?![\s\S]*[\r\n])"
+
+
+def _any_case(codes: frozenset[str]) -> str:
+    """A pattern for exactly these codes, in any case."""
+    spelled = ("".join(f"[{c.upper()}{c.lower()}]" for c in code) for code in sorted(codes))
+    return f"^(?:{'|'.join(spelled)}){_END}"
+
+
+def _string(pattern: str, max_length: int | None = None, **more: str) -> WithJsonSchema:
+    schema: dict[str, object] = {"type": "string", "pattern": pattern, **more}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return WithJsonSchema(schema)
+
+
+Slug = Annotated[str, AfterValidator(_slug), _string(f"^{_SLUG.pattern}{_END}", 64)]
+Line = Annotated[str, AfterValidator(_line), _string(_ONE_LINE + r"\s*\S", 200)]
+Text = Annotated[str, AfterValidator(_text), _string(r"\S", 20_000)]
+Name = Annotated[str, AfterValidator(_name), _string(_ONE_LINE + r"\s*[^\s=+\-@]", 200)]
+CountryCode = Annotated[str, AfterValidator(_country_code), _string(_any_case(COUNTRY_CODES))]
+LanguageCode = Annotated[str, AfterValidator(_language_code), _string(_any_case(LANGUAGE_CODES))]
+Url = Annotated[
+    str, AfterValidator(_url), _string(r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/$.?#]\S*" + _END, 500)
+]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""In the JSON Schema: an integer, or digits as text (see `schema._whole_numbers`)."""
 
 
 class Record(BaseModel):

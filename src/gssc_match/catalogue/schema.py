@@ -154,8 +154,56 @@ def load_record(path: Path, model: type[ModelT], what: str) -> ModelT:
     return record
 
 
-def json_schema(model: type[BaseModel]) -> str:
-    """The JSON Schema of a record file, for editors with a YAML language server."""
-    schema = model.model_json_schema()
+def json_schema(model: type[BaseModel], references: dict[str, list[str]] | None = None) -> str:
+    """The JSON Schema of a record file, for editors with a YAML language server.
+
+    It accepts what `validate` accepts, field by field: each field type carries its own
+    schema (see `models`), whole numbers may be digits as text (every YAML value reaches
+    the validator as text), and `references` (field name to the taxonomy's ids, such as
+    `cluster` or `country`) become enums. What no single file can show (the id equals the
+    file name, ids unique across files, a need's folder) stays with `validate`.
+    """
+    schema = _whole_numbers(model.model_json_schema())
+    for name, ids in (references or {}).items():
+        if name in schema.get("properties", {}):
+            described = schema["properties"][name]
+            schema["properties"][name] = {
+                "description": described.get("description", ""),
+                "enum": sorted(ids),
+                "title": described.get("title", name),
+            }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _whole_numbers(node: Any) -> Any:
+    """Every integer as JSON Schema says it, and also as digits in text: `trl: "7"` is valid.
+
+    pydantic writes a field's bounds as `ge`/`le`, which JSON Schema does not know.
+    """
+    if isinstance(node, list):
+        return [_whole_numbers(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _whole_numbers(value) for key, value in node.items()}
+    if "anyOf" in node:  # `int | None`: one flat list of choices, not a list in a list
+        node["anyOf"] = [c for a in node["anyOf"] for c in (a["anyOf"] if _only_any(a) else [a])]
+    if node.get("type") != "integer":
+        return node
+    low, high = node.pop("ge", 0), node.pop("le", None)
+    number = {**node, "minimum": low, **({"maximum": high} if high is not None else {})}
+    return {"anyOf": [number, {"type": "string", "pattern": _digits(low, high)}]}
+
+
+def _only_any(node: Any) -> bool:
+    return isinstance(node, dict) and set(node) == {"anyOf"}
+
+
+def _digits(low: int, high: int | None) -> str:
+    """Up to 12 digits (as `models._whole_number` reads them), within bounds it can spell."""
+    end = r"\s*(?![\s\S])"
+    if high is None and low == 0:
+        return rf"^\s*[0-9]{{1,12}}{end}"
+    if high is not None and 0 <= low <= high <= 9:
+        return rf"^\s*0{{0,11}}[{low}-{high}]{end}"
+    raise ValueError(f"no digit pattern for the range {low}..{high}")

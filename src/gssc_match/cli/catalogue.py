@@ -48,8 +48,14 @@ class SchemaKind(StrEnum):
 @app.command()
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="sme or need.")],
+    data: DataOption = None,
 ) -> None:
-    """Print the JSON Schema of an SME or need file, for editors with a YAML language server."""
+    """Print the JSON Schema of an SME or need file, for editors with a YAML language server.
+
+    Clusters and countries are listed from the taxonomy of the catalogue in use.
+    """
+    from ..catalogue.loader import data_dir, schema_references
     from ..catalogue.models import Need, Sme
 
-    sys.stdout.write(json_schema(Sme if kind is SchemaKind.SME else Need))
+    model = Sme if kind is SchemaKind.SME else Need
+    sys.stdout.write(json_schema(model, schema_references(data_dir(data), model)))
