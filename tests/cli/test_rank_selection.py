@@ -203,3 +203,15 @@ def test_a_bad_sme_file_gets_its_problems_with_their_lines(mini_copy: Path, tmp_
     missing = rank(mini_copy, "--sme", str(tmp_path / "nope.yaml"))
     assert missing.exit_code == 1
     assert "cannot read file" in missing.stderr
+
+
+def test_filters_that_leave_no_need_say_so(mini_path: Path) -> None:
+    result = rank(mini_path, "--priority", "low", "--city", "Huế")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "No need matches these filters."
+
+
+def test_a_reverse_view_with_nothing_above_the_threshold_says_why(mini_path: Path) -> None:
+    result = rank(mini_path, "--sme", "brine-less", "--min-score", "0.99")
+    assert result.exit_code == 0
+    assert "Name a need with --need to see the pair anyway." in " ".join(result.stdout.split())

@@ -69,7 +69,7 @@ def rank(
 
         from ..outputs.display import render
 
-        render(result, Console(highlight=False), explain=explain)
+        render(result, Console(highlight=False), explain=explain, reverse=sme is not None)
 
 
 def _run_rank(

@@ -10,9 +10,14 @@ from ..matching.ranking import Match, Shortlist
 from .rows import Result, concepts_text, related_text
 
 
-def render(result: Result, console: Console, *, explain: bool = False) -> None:
+def render(
+    result: Result, console: Console, *, explain: bool = False, reverse: bool = False
+) -> None:
     """Print a table per need (forward view) or one table of needs (SME view)."""
-    if result.sme_matches or not result.shortlists:
+    if not (reverse or result.shortlists):
+        console.print(Text("No need matches these filters.", style="yellow"))
+        return
+    if reverse or result.sme_matches:
         console.print(_sme_table(result.sme_matches, result.weights.no_match_threshold))
         if explain:
             for match in result.sme_matches:
