@@ -243,7 +243,7 @@ def _search(folders: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems = []
     for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if _hidden(path, folder):
+            if _hidden(path, folder) or kind_of(path) is Kind.OTHER:
                 continue
             if _is_yaml_name(path):
                 found.append(path)
@@ -304,6 +304,8 @@ def check_files(
 def _check_file(
     path: Path, taxonomy: Taxonomy | None, tags: _TagCheck | None, checked: Checked
 ) -> None:
+    if kind_of(path) is Kind.OTHER:  # another command's file: not even read here
+        return
     display = _display(path)
     document, problems = load_file(path, display)
     checked.problems += problems
@@ -313,8 +315,6 @@ def _check_file(
     kind = kind_of(path, document)
     if kind is None:
         checked.problems.append(warning(display, 1, 1, UNKNOWN_KIND, "file"))
-    elif kind is Kind.OTHER:
-        return
     elif kind is Kind.SME:
         _check_sme(document, path, taxonomy, tags, checked)
     elif kind is Kind.NEED:

@@ -9,9 +9,11 @@ from pathlib import Path
 from ..problems import Level, Problem
 from ..progress import Progress, silent
 from .loader import (
+    Kind,
     catalogue_files,
     check_files,
     expand,
+    kind_of,
     load_taxonomy,
     same_file,
     taxonomy_path,
@@ -42,9 +44,10 @@ def validate(root: Path, paths: Sequence[Path] = (), progress: Progress = silent
     tax_file = taxonomy_path(root)
     taxonomy, problems = load_taxonomy(tax_file)
     given, missing = expand(paths) if paths else catalogue_files(root)
-    targets = [t for t in given if not same_file(t, tax_file)]
+    others = [t for t in given if same_file(t, tax_file) or kind_of(t) is Kind.OTHER]
+    targets = [t for t in given if t not in others]
     checked = check_files(targets, taxonomy, progress=progress)
     all_problems = sorted(set(problems + missing + checked.problems))
     # The taxonomy counts as checked when the whole catalogue or the file itself was asked for.
-    taxonomy_counted = not paths or len(targets) < len(given)
+    taxonomy_counted = not paths or any(same_file(t, tax_file) for t in given)
     return Validation(tuple(all_problems), len(targets) + taxonomy_counted)
