@@ -6,75 +6,70 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..catalogue.models import Need
 from ..matching.ranking import Match, Shortlist
-from .rows import Result, concepts_text, related_text
+from .rows import Result, concepts_text, no_match_text, related_text, why
+
+WORDS = 14  # text columns keep room for a long word before narrower ones give way
+ROOM_FOR_WORDS = 60  # ... when the console has this much beside the longest id
 
 
 def render(
     result: Result, console: Console, *, explain: bool = False, reverse: bool = False
 ) -> None:
     """Print a table per need (forward view) or one table of needs (SME view)."""
-    if not (reverse or result.shortlists):
+    if not (reverse or result.shortlists or result.sme_matches):
         console.print(Text("No need matches these filters.", style="yellow"))
         return
     if reverse or result.sme_matches:
-        console.print(_sme_table(result.sme_matches, result.weights.no_match_threshold))
+        threshold = result.weights.no_match_threshold
+        console.print(_sme_table(result.sme_matches, threshold, _words(console, result)))
         if explain:
             for match in result.sme_matches:
                 console.print(explanation(match, reverse=True))
         return
     for shortlist in result.shortlists:
-        console.print(_shortlist_view(shortlist, result, explain))
+        console.print(_shortlist_view(shortlist, result, explain, _words(console, result)))
         console.print()
 
 
-def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> RenderableType:
+def _words(console: Console, result: Result) -> int | None:
+    """A minimum width for text columns, unless the ids need that room to stay whole."""
+    ids = [len(r.need_id) for r in result.rows] + [len(r.sme_id or "") for r in result.rows]
+    return WORDS if console.width - max(ids, default=0) >= ROOM_FOR_WORDS else None
+
+
+def _shortlist_view(
+    shortlist: Shortlist, result: Result, explain: bool, words: int | None = None
+) -> RenderableType:
     need = shortlist.need
     title = Text.assemble(
         (need.id, "bold"), f"  {need.city}, {need.country} · {need.priority} · ", need.title
     )
+    if need.title_en:
+        title.append(f" ({need.title_en})", style="italic")
     if not shortlist.matches:
-        reason = (
-            f"No good match: the best relevance is {shortlist.best_relevance:.3f}, below the "
-            f"threshold {result.weights.no_match_threshold:.2f}."
-            if shortlist.no_good_match
-            else "No SME reaches the minimum score."
-        )
-        return Group(title, Text(reason, style="yellow"))
+        return Group(title, Text(no_match_text(shortlist, result.context), style="yellow"))
     table = Table(show_header=True, header_style="bold", expand=False)
-    for column, justify in (
-        ("#", "right"),
-        ("SME", "left"),
-        ("cluster", "left"),
-        ("score", "right"),
-        ("why", "left"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("#", justify="right", overflow="fold")
+    table.add_column("SME", overflow="fold")
+    _id_column(table, [m.sme.id for m in shortlist.matches])
+    table.add_column("cluster", overflow="fold")
+    table.add_column("score", justify="right", overflow="fold")
+    table.add_column("why", overflow="fold", min_width=words)
     for match in shortlist.matches:
         table.add_row(
             str(match.rank),
-            f"{match.sme.name}\n[dim]{match.sme.id}[/dim]",
-            match.sme.cluster,
+            Text(match.sme.name),
+            Text(match.sme.id),
+            Text(match.sme.cluster),
             f"{match.score:.3f}",
-            why(match),
+            Text(why(match)),
         )
     parts: list[RenderableType] = [title, table]
     if explain:
         parts += [explanation(m) for m in shortlist.matches]
     return Group(*parts)
-
-
-def why(match: Match) -> str:
-    """One line: shared concepts, else related ones (same pillar), else shared words."""
-    names = [c.name for c in match.concepts[:3]]
-    if names:
-        return "concepts: " + ", ".join(names)
-    if match.related:
-        first = match.related[0]
-        return f"related ({first.pillar}): {first.need_concepts[0]} ~ {first.sme_concepts[0]}"
-    if match.shared_terms:
-        return "shared terms: " + ", ".join(match.shared_terms[:4])
-    return "similar wording"
 
 
 def explanation(match: Match, *, reverse: bool = False) -> RenderableType:
@@ -98,7 +93,9 @@ def explanation(match: Match, *, reverse: bool = False) -> RenderableType:
     return Group(heading, table, evidence)
 
 
-def _sme_table(matches: tuple[Match, ...], threshold: float) -> RenderableType:
+def _sme_table(
+    matches: tuple[Match, ...], threshold: float, words: int | None = None
+) -> RenderableType:
     if not matches:
         return Text(
             f"No selected need fits this SME: every relevance is below the threshold "
@@ -107,23 +104,44 @@ def _sme_table(matches: tuple[Match, ...], threshold: float) -> RenderableType:
             style="yellow",
         )
     sme = matches[0].sme
-    table = Table(title=f"Needs that fit {sme.name} ({sme.id})", title_justify="left")
-    for column in ("#", "need", "city", "country", "score", "why"):
-        table.add_column(column)
+    table = Table(title=Text(f"Needs that fit {sme.name} ({sme.id})"), title_justify="left")
+    table.add_column("#", justify="right", overflow="fold")
+    table.add_column("need", overflow="fold", min_width=words)
+    _id_column(table, [m.need.id for m in matches])
+    table.add_column("place", overflow="fold")
+    table.add_column("score", justify="right", overflow="fold")
+    table.add_column("why", overflow="fold", min_width=words)
     for match in matches:
         table.add_row(
             str(match.rank),
-            f"{match.need.title}\n[dim]{match.need.id}[/dim]",
-            match.need.city,
-            match.need.country,
+            _need_title(match.need),
+            Text(match.need.id),
+            Text(f"{match.need.city}, {match.need.country}"),
             f"{match.score:.3f}",
-            _below(match, threshold) + why(match),
+            _below(match, threshold) + Text(why(match)),
         )
     return table
 
 
-def _below(match: Match, threshold: float) -> str:
+def _below(match: Match, threshold: float) -> Text:
     """The mark of a pair shown only because it was named: not a match by the threshold."""
     if not match.below_threshold:
-        return ""
-    return f"[yellow]relevance below the threshold {threshold:.2f}: not proposed[/yellow]\n"
+        return Text()
+    return Text(f"relevance below the threshold {threshold:.2f}: not proposed\n", style="yellow")
+
+
+def _need_title(need: Need) -> Text:
+    """The title as the city wrote it, and its English title below when there is one.
+
+    Catalogue text goes in as `Text`, never as markup: a `[bold]` in a title stays text."""
+    title = Text(need.title)
+    if need.title_en:
+        title.append(f"\n{need.title_en}", style="italic")
+    return title
+
+
+def _id_column(table: Table, ids: list[str]) -> None:
+    """An id column that other columns wrap around: an id is pasted back into commands,
+    so it is never cut; on a console too narrow even for it, it folds rather than ends in …"""
+    width = max((len(i) for i in ids), default=2)
+    table.add_column("id", no_wrap=True, overflow="fold", min_width=width, style="dim")
