@@ -215,3 +215,14 @@ def test_a_reverse_view_with_nothing_above_the_threshold_says_why(mini_path: Pat
     result = rank(mini_path, "--sme", "brine-less", "--min-score", "0.99")
     assert result.exit_code == 0
     assert "Name a need with --need to see the pair anyway." in " ".join(result.stdout.split())
+
+
+def test_export_never_writes_over_the_sme_file_it_ranks(mini_path: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "brine-less.yaml"
+    shutil.copy(mini_path / "smes" / "brine-less.yaml", mine)
+    before = mine.read_bytes()
+    args = ["export", "--data", str(mini_path), "--sme", str(mine), "--format", "csv"]
+    result = CliRunner().invoke(app, [*args, "-o", str(mine), "--force"])
+    assert result.exit_code == 1
+    assert "refusing to write over the input file" in result.stderr
+    assert mine.read_bytes() == before
