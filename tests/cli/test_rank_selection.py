@@ -167,10 +167,15 @@ def test_an_sme_file_is_ranked_without_joining_the_catalogue(
     text = (mini_copy / "smes" / "brine-less.yaml").read_text(encoding="utf-8")
     mine.write_text(text.replace("id: brine-less", "id: my-company"), encoding="utf-8")
     before = sorted(p.name for p in (mini_copy / "smes").iterdir())
-    from_file = rows(rank(mini_copy, "--sme", str(mine), "--format", "json"))
+    first = rank(mini_copy, "--sme", str(mine), "--format", "json")
+    from_file = rows(first)
     assert {r["sme_id"] for r in from_file} == {"my-company"}
     assert from_file[0]["need_id"] == "cv-sal-dessalinizacao"
     assert sorted(p.name for p in (mini_copy / "smes").iterdir()) == before
+    fingerprint = json.loads(first.stdout)["about"]["catalogue_fingerprint"]
+    mine.write_text(mine.read_text(encoding="utf-8").replace("trl: 9", "trl: 8"), "utf-8")
+    again = json.loads(rank(mini_copy, "--sme", str(mine), "--format", "json").stdout)
+    assert again["about"]["catalogue_fingerprint"] != fingerprint
 
 
 def test_an_sme_file_replaces_the_record_of_the_same_id(mini_copy: Path, tmp_path: Path) -> None:

@@ -178,12 +178,16 @@ def with_sme_file(catalogue: Catalogue, path: Path) -> tuple[Catalogue, str]:
     checked.problems += problems
     if document is not None:
         _check_sme(document, path, catalogue.taxonomy, None, checked)
-    if checked.errors or not checked.smes:
+    if document is None or checked.errors or not checked.smes:
         raise CatalogueError(checked.errors, f"the SME file {_display(path)}")
     sme, _ = next(iter(checked.smes.values()))
     others = [s for s in catalogue.smes if s.id != sme.id]
     smes = tuple(sorted([*others, sme], key=lambda s: s.id))
-    return replace(catalogue, smes=smes, files=(*catalogue.files, path)), sme.id
+    # The provenance must change with the file's bytes, as it does with the catalogue's.
+    mixed = f"{catalogue.fingerprint}\0{path.name}\0{document.digest}".encode()
+    fingerprint = "sha256:" + hashlib.sha256(mixed).hexdigest()
+    files = (*catalogue.files, path)
+    return replace(catalogue, smes=smes, files=files, fingerprint=fingerprint), sme.id
 
 
 def _fingerprint(root: Path, digests: dict[Path, str]) -> str:
