@@ -59,7 +59,7 @@ USAGE_ERRORS = _usage_error_examples()
 
 def test_the_readme_shows_every_command() -> None:
     shown = {c.split()[0] for c in COMMANDS}
-    assert shown >= {"rank", "validate", "export", "evaluate", "schema"}
+    assert shown >= {"rank", "validate", "export", "evaluate", "schema", "plan"}
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -36,7 +36,9 @@ def test_validates_without_errors() -> None:
     result = validate(DATA)
     assert result.ok, [p.render() for p in result.problems]
     records = [*DATA.glob("smes/*.yaml"), *DATA.glob("needs/*/*.yaml")]
-    assert result.files_checked == len(records) + 2  # and the taxonomy and judgments
+    missions = list(DATA.glob("missions/*.yaml"))
+    # team-judgments.yaml is read by `evaluate --teams`; the taxonomy and judgments count.
+    assert result.files_checked == len(records) + len(missions) + 2
 
 
 def test_validates_without_warnings_so_strict_passes() -> None:

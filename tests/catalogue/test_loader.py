@@ -93,18 +93,6 @@ def test_an_upper_case_suffix_is_read_by_validate_and_rank(mini_copy: Path) -> N
     assert result.stdout.splitlines() == ["17 files checked, 0 with problems"]
 
 
-def test_files_of_other_commands_are_left_alone(mini_copy: Path) -> None:
-    (mini_copy / "missions").mkdir()
-    # An anchor the catalogue loader refuses: proof that the file is not even read.
-    mission = "city: &c Huế\nstart: *c\n"
-    (mini_copy / "missions" / "hue-2027.yaml").write_text(mission, "utf-8")
-    (mini_copy / "team-judgments.yaml").write_text("priority: x\n", encoding="utf-8")
-    for args in (["--data", str(mini_copy)], ["--data", str(mini_copy), str(mini_copy)]):
-        result = validate(*args)
-        assert result.exit_code == 0, result.output
-        assert result.stdout.splitlines() == ["17 files checked, 0 with problems"]
-
-
 def test_a_yaml_file_of_unknown_kind_is_skipped_with_a_warning(tmp_path: Path) -> None:
     workflow = tmp_path / "ci.yml"
     workflow.write_text("on: push\njobs: {}\n", encoding="utf-8")

@@ -10,15 +10,19 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from ..errors import CatalogueError, UsageError
 from ..memory import gc_paused
 from ..problems import Level, Problem, error, printable, warning
 from ..progress import Progress, silent
 from .concepts import ConceptIndex
+from .mission import Mission, mission_problems, reference_problems
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .schema import parse_record
 from .suggest import did_you_mean
 from .taxonomy import Taxonomy
+from .team_judgments import TEAM_JUDGMENTS_FILE, TeamJudgmentsFile
 from .text import fold
 from .yamlsafe import Document, load_file
 
@@ -28,10 +32,7 @@ JUDGMENTS_FILE = "judgments.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 """Compared without case: `Lampione.YAML` is read like `lampione.yaml`, never skipped."""
 RECORD_FOLDERS = ("smes", "needs")
-# Files and folders of a catalogue that other commands read (missions for the planner,
-# team judgments for teams): `validate` leaves them to those commands, without a word.
-OTHER_FILES = frozenset({"team-judgments.yaml", "team-judgments.yml"})
-OTHER_FOLDERS = frozenset({"missions"})
+MISSIONS_DIR = "missions"
 
 
 class Kind(StrEnum):
@@ -41,8 +42,8 @@ class Kind(StrEnum):
     NEED = "need"
     TAXONOMY = "taxonomy"
     JUDGMENTS = "judgments"
-    OTHER = "other"
-    """A file another command reads (a mission, team judgments): not validated here."""
+    MISSION = "mission"
+    TEAM_JUDGMENTS = "team-judgments"
 
 
 def bundled_data() -> Path:
@@ -98,6 +99,7 @@ class Checked:
     digests: dict[Path, str] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)
     """Ids of records whose file has errors: references to them are not reported again."""
+    missions: list[tuple[Mission, Document]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -117,7 +119,7 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
     return Taxonomy(model, display, document.digest), problems
 
 
-def schema_references(root: Path, model: type[Sme | Need]) -> dict[str, list[str]]:
+def schema_references(root: Path, model: type[BaseModel]) -> dict[str, list[str]]:
     """The taxonomy ids a record's field must name: an SME's cluster, a need's country.
 
     A taxonomy that does not load gives none: the schema then leaves those fields open.
@@ -127,7 +129,9 @@ def schema_references(root: Path, model: type[Sme | Need]) -> dict[str, list[str
         return {}
     if model is Sme:
         return {"cluster": sorted(taxonomy.clusters)}
-    return {"country": sorted(taxonomy.countries)}
+    if model is Need:
+        return {"country": sorted(taxonomy.countries)}
+    return {}
 
 
 def _taxonomy_duplicates(model: TaxonomyFile, document: Document) -> list[Problem]:
@@ -247,7 +251,7 @@ def _search(folders: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems = []
     for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if _hidden(path, folder) or kind_of(path) is Kind.OTHER:
+            if _hidden(path, folder):
                 continue
             if _is_yaml_name(path):
                 found.append(path)
@@ -301,6 +305,7 @@ def check_files(
         for path in progress(paths, len(paths), "reading"):
             _check_file(path, taxonomy, tags, checked)
     checked.problems += _cross_file(checked)
+    checked.problems += _cross_missions(checked, taxonomy)
     checked.problems.sort()
     return checked
 
@@ -308,8 +313,6 @@ def check_files(
 def _check_file(
     path: Path, taxonomy: Taxonomy | None, tags: _TagCheck | None, checked: Checked
 ) -> None:
-    if kind_of(path) is Kind.OTHER:  # another command's file: not even read here
-        return
     display = _display(path)
     document, problems = load_file(path, display)
     checked.problems += problems
@@ -325,6 +328,10 @@ def _check_file(
         _check_need(document, path, taxonomy, tags, checked)
     elif kind is Kind.JUDGMENTS:
         _check_judgments(document, checked)
+    elif kind is Kind.MISSION:
+        _check_mission(document, checked)
+    elif kind is Kind.TEAM_JUDGMENTS:  # ids are checked by `evaluate --teams`
+        checked.problems += parse_record(document, TeamJudgmentsFile)[1]
     else:
         _, more = load_taxonomy(path)
         checked.problems += [p for p in more if p not in problems]
@@ -332,22 +339,24 @@ def _check_file(
 
 UNKNOWN_KIND = (
     "skipped: not a catalogue file (SMEs go under smes/, needs under needs/<country>/; "
-    "elsewhere a file is read when it has an SME's 'cluster' or 'offerings' key, or a need's "
-    "'city' or 'priority' key)"
+    "elsewhere a file is read when it has an SME's 'cluster' or 'offerings' key, a need's "
+    "'city' or 'priority' key, or a mission's 'sessions' or 'delegations' key)"
 )
 
 
 def kind_of(path: Path, document: Document | None = None) -> Kind | None:
     """What a file holds: by its folder first, by its name, then by its keys."""
     parents = [p.name for p in path.parents]
-    if path.name in OTHER_FILES or OTHER_FOLDERS & set(parents[:2]):
-        return Kind.OTHER
     if path.name == TAXONOMY_FILE:
         return Kind.TAXONOMY
     if path.name == JUDGMENTS_FILE:
         return Kind.JUDGMENTS
+    if path.name == TEAM_JUDGMENTS_FILE:
+        return Kind.TEAM_JUDGMENTS
     if parents and parents[0] == "smes":
         return Kind.SME
+    if parents and parents[0] == MISSIONS_DIR:
+        return Kind.MISSION
     if len(parents) > 1 and parents[1] == "needs":
         return Kind.NEED
     keys = set(document.data) if document else set()
@@ -355,6 +364,8 @@ def kind_of(path: Path, document: Document | None = None) -> Kind | None:
         return Kind.SME
     if "city" in keys or "priority" in keys:
         return Kind.NEED
+    if "sessions" in keys or "delegations" in keys:
+        return Kind.MISSION
     return None
 
 
@@ -411,6 +422,42 @@ def _check_judgments(document: Document, checked: Checked) -> None:
     checked.problems += problems
     if parsed is not None:
         checked.judgments.append((parsed.root, document))
+
+
+def _check_mission(document: Document, checked: Checked) -> None:
+    mission, problems = parse_record(document, Mission)
+    checked.problems += problems
+    if mission is not None:
+        checked.problems += mission_problems(mission, document)
+        checked.missions.append((mission, document))
+
+
+def _cross_missions(checked: Checked, taxonomy: Taxonomy | None) -> list[Problem]:
+    """Missions must name needs of their country and SMEs of the catalogue.
+
+    A mission checked without the records (`validate missions/x.yaml`) is checked against
+    the catalogue it lives in (`<catalogue>/missions/x.yaml`).
+    """
+    countries = taxonomy.countries if taxonomy else {}
+    problems = []
+    homes: dict[Path, Checked] = {}
+    for mission, document in checked.missions:
+        records = checked
+        home = Path(document.path).parent.parent
+        if not (checked.needs or checked.smes) and (home / "needs").is_dir():
+            if home not in homes:
+                homes[home] = check_files(catalogue_files(home)[0], None, tag_warnings=False)
+            records = homes[home]
+        needs = {k: need for k, (need, _) in records.needs.items()}
+        smes = {k: sme for k, (sme, _) in records.smes.items()}
+        problems += reference_problems(mission, document, needs, smes, countries)
+    return problems
+
+
+def mission_files(root: Path) -> list[Path]:
+    """The mission files of a catalogue folder (checked by `validate`, not read by `rank`)."""
+    folder = root / MISSIONS_DIR
+    return expand([folder])[0] if folder.is_dir() else []
 
 
 def _id_matches_stem(document: Document, path: Path, record_id: str) -> list[Problem]:

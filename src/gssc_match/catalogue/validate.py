@@ -9,12 +9,11 @@ from pathlib import Path
 from ..problems import Level, Problem
 from ..progress import Progress, silent
 from .loader import (
-    Kind,
     catalogue_files,
     check_files,
     expand,
-    kind_of,
     load_taxonomy,
+    mission_files,
     same_file,
     taxonomy_path,
 )
@@ -43,11 +42,14 @@ def validate(root: Path, paths: Sequence[Path] = (), progress: Progress = silent
     """Validate the given files and folders, or the whole catalogue at `root` when none."""
     tax_file = taxonomy_path(root)
     taxonomy, problems = load_taxonomy(tax_file)
-    given, missing = expand(paths) if paths else catalogue_files(root)
-    others = [t for t in given if same_file(t, tax_file) or kind_of(t) is Kind.OTHER]
-    targets = [t for t in given if t not in others]
+    if paths:
+        given, missing = expand(paths)
+    else:
+        records, missing = catalogue_files(root)
+        given = records + mission_files(root)
+    targets = [t for t in given if not same_file(t, tax_file)]
     checked = check_files(targets, taxonomy, progress=progress)
     all_problems = sorted(set(problems + missing + checked.problems))
     # The taxonomy counts as checked when the whole catalogue or the file itself was asked for.
-    taxonomy_counted = not paths or any(same_file(t, tax_file) for t in given)
+    taxonomy_counted = not paths or len(targets) < len(given)
     return Validation(tuple(all_problems), len(targets) + taxonomy_counted)

@@ -43,19 +43,28 @@ class SchemaKind(StrEnum):
 
     SME = "sme"
     NEED = "need"
+    MISSION = "mission"
 
 
 @app.command()
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="sme or need.")],
+    kind: Annotated[SchemaKind, typer.Argument(help="sme, need or mission.")],
     data: DataOption = None,
 ) -> None:
-    """Print the JSON Schema of an SME or need file, for editors with a YAML language server.
+    """Print the JSON Schema of an SME, need or mission file, for editors with a YAML server.
 
-    Clusters and countries are listed from the taxonomy of the catalogue in use.
+    SME clusters and need countries are listed from the taxonomy of the catalogue in use.
     """
+    from pydantic import BaseModel
+
     from ..catalogue.loader import data_dir, schema_references
+    from ..catalogue.mission import Mission
     from ..catalogue.models import Need, Sme
 
-    model = Sme if kind is SchemaKind.SME else Need
+    models: dict[SchemaKind, type[BaseModel]] = {
+        SchemaKind.SME: Sme,
+        SchemaKind.NEED: Need,
+        SchemaKind.MISSION: Mission,
+    }
+    model = models[kind]
     sys.stdout.write(json_schema(model, schema_references(data_dir(data), model)))

@@ -19,6 +19,7 @@ from ..catalogue.schema import load_record, parse_record
 from ..catalogue.yamlsafe import Plain, load_file
 from ..errors import CatalogueError
 from ..problems import Problem
+from .team_weights import TeamWeights
 
 WEIGHTS_ENV = "GSSC_MATCH_WEIGHTS"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.yaml")
@@ -79,6 +80,7 @@ class Weights(Record):
     no_match_threshold: float = Field(ge=0, le=1)
     text: TextSettings
     concept: ConceptSettings
+    teams: TeamWeights = Field(default_factory=TeamWeights)
 
     def of(self, part: Part) -> float:
         return _PART_WEIGHT[part](self.parts)
