@@ -15,15 +15,19 @@ Documented exceptions, which no JSON Schema of one file can express:
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from gssc_match.catalogue.loader import Kind, kind_of, schema_references
+from gssc_match.catalogue.mission import Mission
 from gssc_match.catalogue.models import Need, Sme
-from gssc_match.catalogue.schema import json_schema, parse_record
+from gssc_match.catalogue.schema import _digits, json_schema, parse_record
 from gssc_match.catalogue.validate import validate
 from gssc_match.catalogue.yamlsafe import Document, load_file
 from gssc_match.problems import Level
@@ -135,3 +139,25 @@ def accepted_by_validate(data: dict[str, Any]) -> bool:
 def test_the_schema_uses_json_schema_keywords_only() -> None:
     text = json_schema(Sme) + json_schema(Need)
     assert '"ge"' not in text and '"le"' not in text
+
+
+BOUNDS = st.sampled_from([(1, 9), (1, 3), (0, None), (0, 240), (0, 480), (1, None), (5, 100)])
+TEXTS = (
+    st.from_regex(r"\A *[0-9]{0,14} *\Z") | st.integers(0, 10**13).map(str) | st.text(max_size=6)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BOUNDS, TEXTS)
+def test_digit_patterns_read_numbers_as_validate_does(
+    bounds: tuple[int, int | None], text: str
+) -> None:
+    low, high = bounds
+    stripped = text.strip()
+    whole = bool(re.fullmatch(r"[0-9]{1,12}", stripped))
+    expected = whole and low <= int(stripped) and (high is None or int(stripped) <= high)
+    assert bool(re.search(_digits(low, high), text)) is expected
+
+
+def test_mission_schema_is_valid_json_schema() -> None:
+    Draft202012Validator.check_schema(json.loads(json_schema(Mission)))

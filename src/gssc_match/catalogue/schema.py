@@ -211,20 +211,32 @@ def _whole_numbers(node: Any) -> Any:
         node["anyOf"] = [c for a in node["anyOf"] for c in (a["anyOf"] if _only_any(a) else [a])]
     if node.get("type") != "integer":
         return node
-    low, high = node.pop("ge", 0), node.pop("le", None)
-    number = {**node, "minimum": low, **({"maximum": high} if high is not None else {})}
-    return {"anyOf": [number, {"type": "string", "pattern": _digits(low, high)}]}
+    low = node.pop("ge", node.pop("minimum", 0))
+    high = node.pop("le", node.pop("maximum", None))
+    number = {"type": node.pop("type"), "minimum": low}
+    if high is not None:
+        number["maximum"] = high
+    return {**node, "anyOf": [number, {"type": "string", "pattern": _digits(low, high)}]}
 
 
 def _only_any(node: Any) -> bool:
     return isinstance(node, dict) and set(node) == {"anyOf"}
 
 
+SPELLED_OUT = 2_000
+"""Ranges up to this many values are written out exactly in a pattern."""
+
+
 def _digits(low: int, high: int | None) -> str:
-    """Up to 12 digits (as `models._whole_number` reads them), within bounds it can spell."""
+    """Whole numbers as text, as `models._whole_number` reads them: 1-12 digits, then bounds.
+
+    A bounded range is spelled out (`0*(?:1|2|...|9)`); past SPELLED_OUT values, or with
+    no upper bound, only the lower bound is checked and `validate` keeps the upper one.
+    """
     end = r"\s*(?![\s\S])"
-    if high is None and low == 0:
-        return rf"^\s*[0-9]{{1,12}}{end}"
-    if high is not None and 0 <= low <= high <= 9:
-        return rf"^\s*0{{0,11}}[{low}-{high}]{end}"
-    raise ValueError(f"no digit pattern for the range {low}..{high}")
+    shape = rf"^\s*(?=[0-9]{{1,12}}{end})"
+    if high is not None and high - low < SPELLED_OUT:
+        return shape + f"0*(?:{'|'.join(str(n) for n in range(high, low - 1, -1))}){end}"
+    too_small = "|".join(str(n) for n in range(low))
+    below = f"(?!0*(?:{too_small}){end})" if low > 0 else ""
+    return shape + below + rf"[0-9]+{end}"
