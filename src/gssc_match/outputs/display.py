@@ -14,10 +14,19 @@ WORDS = 14  # text columns keep room for a long word before narrower ones give w
 ROOM_FOR_WORDS = 60  # ... when the console has this much beside the longest id
 
 
-def render(result: Result, console: Console, *, explain: bool = False) -> None:
+def render(
+    result: Result, console: Console, *, explain: bool = False, reverse: bool = False
+) -> None:
     """Print a table per need (forward view) or one table of needs (SME view)."""
-    if result.sme_matches or not result.shortlists:
-        console.print(_sme_table(result.sme_matches, _words(console, result)))
+    if not (reverse or result.shortlists or result.sme_matches):
+        console.print(Text("No need matches these filters.", style="yellow"))
+        return
+    if reverse or result.sme_matches:
+        threshold = result.weights.no_match_threshold
+        console.print(_sme_table(result.sme_matches, threshold, _words(console, result)))
+        if explain:
+            for match in result.sme_matches:
+                console.print(explanation(match, reverse=True))
         return
     for shortlist in result.shortlists:
         console.print(_shortlist_view(shortlist, result, explain, _words(console, result)))
@@ -63,9 +72,11 @@ def _shortlist_view(
     return Group(*parts)
 
 
-def explanation(match: Match) -> RenderableType:
+def explanation(match: Match, *, reverse: bool = False) -> RenderableType:
     """The full breakdown of one pair: value x weight = points per part, and the evidence."""
-    heading = Text(f"#{match.rank} {match.sme.name}: score {match.score:.3f}", style="bold")
+    mark = " (below the relevance threshold: not proposed)" if match.below_threshold else ""
+    subject = match.need.id if reverse else match.sme.name
+    heading = Text(f"#{match.rank} {subject}: score {match.score:.3f}{mark}", style="bold")
     table = Table(show_edge=False)
     for column in ("part", "value", "weight", "points"):
         table.add_column(column, justify="left" if column == "part" else "right")
@@ -82,9 +93,16 @@ def explanation(match: Match) -> RenderableType:
     return Group(heading, table, evidence)
 
 
-def _sme_table(matches: tuple[Match, ...], words: int | None = None) -> RenderableType:
+def _sme_table(
+    matches: tuple[Match, ...], threshold: float, words: int | None = None
+) -> RenderableType:
     if not matches:
-        return Text("No needs selected.", style="yellow")
+        return Text(
+            f"No selected need fits this SME: every relevance is below the threshold "
+            f"{threshold:.2f} (or the score below --min-score). Name a need with --need to "
+            "see the pair anyway.",
+            style="yellow",
+        )
     sme = matches[0].sme
     table = Table(title=Text(f"Needs that fit {sme.name} ({sme.id})"), title_justify="left")
     table.add_column("#", justify="right", overflow="fold")
@@ -100,9 +118,16 @@ def _sme_table(matches: tuple[Match, ...], words: int | None = None) -> Renderab
             Text(match.need.id),
             Text(f"{match.need.city}, {match.need.country}"),
             f"{match.score:.3f}",
-            Text(why(match)),
+            _below(match, threshold) + Text(why(match)),
         )
     return table
+
+
+def _below(match: Match, threshold: float) -> Text:
+    """The mark of a pair shown only because it was named: not a match by the threshold."""
+    if not match.below_threshold:
+        return Text()
+    return Text(f"relevance below the threshold {threshold:.2f}: not proposed\n", style="yellow")
 
 
 def _need_title(need: Need) -> Text:
