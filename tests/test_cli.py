@@ -266,9 +266,9 @@ def test_explain_shows_the_breakdown(mini_path: Path) -> None:
     plain = rank(mini_path, "--need", "cv-sal-dessalinizacao", "--top", "2")
     explained = rank(mini_path, "--need", "cv-sal-dessalinizacao", "--top", "2", "--explain")
     assert plain.exit_code == 0 and explained.exit_code == 0
-    for word in ("part", "weight", "points", "total", "concept", "market", "matched concepts"):
+    for word in ("weight", "points", "total", "x relevance", "market", "matched concepts"):
         assert word in explained.stdout
-        assert word not in plain.stdout or word == "concept"
+        assert word not in plain.stdout
     assert explained.stdout.count("total") == 2
 
 
@@ -329,7 +329,14 @@ def test_json_carries_its_provenance(mini_path: Path) -> None:
     assert about["tool"].startswith("gssc-match ")
     assert about["catalogue_fingerprint"].startswith("sha256:")
     assert about["selection"]["top"] == 2
-    assert set(about["weights"]["parts"]) == {"text", "concept", "language", "market", "readiness"}
+    assert set(about["weights"]["parts"]) == {
+        "text",
+        "concept",
+        "remedy",
+        "language",
+        "market",
+        "readiness",
+    }
 
 
 # -- evaluate --------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def rank(
     matcher = Matcher(catalogue, weights)
     if selection.sme_id is not None:
         matches = tuple(matcher.for_sme(selection.sme_id, selection))
-        return Result(weights, (), matches, tuple(rows_for_matches(matches)))
+        return Result(weights, (), matches, tuple(rows_for_matches(matches, weights.labels)))
     total = len(matcher.select_needs(selection))
     shortlists = tuple(progress(matcher.shortlists(selection), total, "ranking"))
-    return Result(weights, shortlists, (), tuple(rows_for_shortlists(shortlists)))
+    return Result(weights, shortlists, (), tuple(rows_for_shortlists(shortlists, weights.labels)))

@@ -7,7 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..matching.ranking import Match, Shortlist
-from .rows import Result, concepts_text, related_text
+from ..matching.scoring import RELEVANCE_PARTS
+from .rows import Result, concepts_text, missing_text, related_text
 
 
 def render(result: Result, console: Console, *, explain: bool = False) -> None:
@@ -27,8 +28,7 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
     )
     if not shortlist.matches:
         reason = (
-            f"No good match: the best relevance is {shortlist.best_relevance:.3f}, below the "
-            f"threshold {result.weights.no_match_threshold:.2f}."
+            f"No good match: {shortlist.reason}."
             if shortlist.no_good_match
             else "No SME reaches the minimum score."
         )
@@ -39,6 +39,7 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
         ("SME", "left"),
         ("cluster", "left"),
         ("score", "right"),
+        ("label", "left"),
         ("why", "left"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
@@ -48,6 +49,7 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
             f"{match.sme.name}\n[dim]{match.sme.id}[/dim]",
             match.sme.cluster,
             f"{match.score:.3f}",
+            result.weights.labels.label(match.score),
             why(match),
         )
     parts: list[RenderableType] = [title, table]
@@ -57,7 +59,13 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
 
 
 def why(match: Match) -> str:
-    """One line: shared concepts, else related ones (same pillar), else shared words."""
+    """One line: shared concepts, else related ones (same pillar), else shared words; and
+    the part of the need the SME does not answer, when it answers only part of it."""
+    missing = missing_text(match)
+    return f"{_evidence(match)}\n[yellow]{missing}[/yellow]" if missing else _evidence(match)
+
+
+def _evidence(match: Match) -> str:
     names = [c.name for c in match.concepts[:3]]
     if names:
         return "concepts: " + ", ".join(names)
@@ -73,11 +81,12 @@ def explanation(match: Match) -> RenderableType:
     """The full breakdown of one pair: value x weight = points per part, and the evidence."""
     heading = Text(f"#{match.rank} {match.sme.name}: score {match.score:.3f}", style="bold")
     table = Table(show_edge=False)
-    for column in ("part", "value", "weight", "points"):
+    for column in ("part", "value", "weight", "x relevance", "points"):
         table.add_column(column, justify="left" if column == "part" else "right")
     for c in match.breakdown.contributions:
-        table.add_row(str(c.part), f"{c.value:.3f}", f"{c.weight:.2f}", f"{c.points:.3f}")
-    table.add_row("total", "", "", f"{match.score:.3f}", style="bold")
+        scale = "" if c.scale == 1.0 and c.part in RELEVANCE_PARTS else f"{c.scale:.3f}"
+        table.add_row(str(c.part), f"{c.value:.3f}", f"{c.weight:.2f}", scale, f"{c.points:.3f}")
+    table.add_row("total", "", "", "", f"{match.score:.3f}", style="bold")
     evidence = Text()
     evidence.append("  matched concepts (need words / SME words): ", style="dim")
     evidence.append(concepts_text(match) or "none")
@@ -85,6 +94,11 @@ def explanation(match: Match) -> RenderableType:
     evidence.append(related_text(match) or "none")
     evidence.append("\n  shared terms: ", style="dim")
     evidence.append(", ".join(match.shared_terms) or "none")
+    evidence.append("\n  remedies asked / offered: ", style="dim")
+    fit = match.remedy
+    evidence.append(
+        f"{', '.join(fit.asked) or 'none named'} / {', '.join(fit.offered) or 'none of those'}"
+    )
     return Group(heading, table, evidence)
 
 

@@ -139,7 +139,7 @@ def _xlsx(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
     sheet.auto_filter.ref = sheet.dimensions
     _widths(sheet)
     missing = book.create_sheet("no good match")
-    shown = ("need_id", "country", "city", "need_title")
+    shown = ("need_id", "country", "city", "need_title", "reason")
     _fill(missing, shown, (r.as_dict() for r in rows if r.no_good_match))
     _widths(missing)
     info = book.create_sheet("about")

@@ -52,7 +52,17 @@ def to_json(rows: Sequence[Row], about: dict[str, Any]) -> str:
 
 def to_markdown(rows: Sequence[Row]) -> str:
     """A Markdown table to paste into a report or an e-mail."""
-    shown = ("need_id", "city", "rank", "sme_name", "cluster", "score", "matched_concepts")
+    shown = (
+        "need_id",
+        "city",
+        "rank",
+        "sme_name",
+        "cluster",
+        "score",
+        "label",
+        "matched_concepts",
+        "reason",
+    )
     lines = ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
     for row in rows:
         data = row.as_dict()

@@ -13,7 +13,7 @@ from ..matching.scoring import Part
 
 if TYPE_CHECKING:  # type-only: formats and the CLI must not pay for numpy
     from ..matching.ranking import Match, Shortlist
-    from ..matching.scoring import Weights
+    from ..matching.scoring import LabelCutoffs, Weights
 
 DECIMALS = 4
 
@@ -32,8 +32,10 @@ class Row:
     sme_country: str | None
     cluster: str | None
     score: float | None
+    label: str | None
     text: float | None
     concept: float | None
+    remedy: float | None
     language: float | None
     market: float | None
     readiness: float | None
@@ -41,6 +43,7 @@ class Row:
     related_concepts: str
     shared_terms: str
     no_good_match: bool
+    reason: str
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -51,23 +54,31 @@ PART_COLUMNS: tuple[str, ...] = tuple(p.value for p in Part)
 NUMBER_COLUMNS = frozenset({"rank", "score", *PART_COLUMNS})
 
 
-def rows_for_shortlists(shortlists: Iterable[Shortlist]) -> list[Row]:
+def rows_for_shortlists(shortlists: Iterable[Shortlist], labels: LabelCutoffs) -> list[Row]:
     """Rows of the forward view: per need, its ranked SMEs or one no-good-match row."""
     rows: list[Row] = []
     for shortlist in shortlists:
         if shortlist.no_good_match or not shortlist.matches:
             rows.append(_empty_row(shortlist))
         else:
-            rows.extend(match_row(m) for m in shortlist.matches)
+            rows.extend(match_row(m, labels) for m in shortlist.matches)
     return rows
 
 
-def rows_for_matches(matches: Iterable[Match]) -> list[Row]:
+def rows_for_matches(matches: Iterable[Match], labels: LabelCutoffs) -> list[Row]:
     """Rows of the reverse view (the needs that fit one SME)."""
-    return [match_row(m) for m in matches]
+    return [match_row(m, labels) for m in matches]
 
 
-def match_row(match: Match) -> Row:
+def missing_text(match: Match) -> str:
+    """`offers monitoring and warning; not civil works` when the SME answers part of a need."""
+    fit = match.remedy
+    if not fit.missing or not fit.offered:
+        return ""
+    return f"offers {', '.join(fit.offered)}; not {', '.join(fit.missing)}"
+
+
+def match_row(match: Match, labels: LabelCutoffs) -> Row:
     need, sme = match.need, match.sme
     points = {c.part: round(c.points, DECIMALS) for c in match.breakdown.contributions}
     return Row(
@@ -81,8 +92,10 @@ def match_row(match: Match) -> Row:
         sme_country=sme.country,
         cluster=sme.cluster,
         score=round(match.score, DECIMALS),
+        label=labels.label(match.score),
         text=points[Part.TEXT],
         concept=points[Part.CONCEPT],
+        remedy=points[Part.REMEDY],
         language=points[Part.LANGUAGE],
         market=points[Part.MARKET],
         readiness=points[Part.READINESS],
@@ -90,6 +103,7 @@ def match_row(match: Match) -> Row:
         related_concepts=related_text(match),
         shared_terms="; ".join(match.shared_terms),
         no_good_match=False,
+        reason=missing_text(match),
     )
 
 
@@ -122,8 +136,10 @@ def _empty_row(shortlist: Shortlist) -> Row:
         sme_country=None,
         cluster=None,
         score=None,
+        label=None,
         text=None,
         concept=None,
+        remedy=None,
         language=None,
         market=None,
         readiness=None,
@@ -131,6 +147,7 @@ def _empty_row(shortlist: Shortlist) -> Row:
         related_concepts="",
         shared_terms="",
         no_good_match=shortlist.no_good_match,
+        reason=shortlist.reason if shortlist.no_good_match else "no SME reaches the minimum score",
     )
 
 

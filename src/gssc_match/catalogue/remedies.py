@@ -1,0 +1,169 @@
+"""Find what a need asks to be done and what an SME offers to do, as remedy kinds.
+
+A need names a problem (floods, salinity) and asks for a kind of remedy (monitor, build
+civil works, finance); an SME's offerings say which kinds it sells. The kinds and their cue
+words live in the taxonomy file (`remedies:`), so that a maintainer, not the code, decides
+what counts. Cues are matched like concept synonyms (crude stems, accents folded).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .models import LANGUAGES_OF_TAXONOMY, Need, Remedies, RemedyKind, Sme, Synonyms
+from .taxonomy import Taxonomy
+from .text import analyse, stems
+
+_MIN_SINGLE_STEM = 4  # as for concepts: a shorter one-word cue is too ambiguous
+_CLAUSE = re.compile(r"[.;:!?¿¡\n]+")
+# Where a cue was found counts as for concepts: tags and titles say more than running text.
+_FIELD_FACTOR = {"tags": 2.0, "title": 1.5, "offerings": 1.5, "description": 1.0}
+
+
+@dataclass(frozen=True)
+class RemedyHit:
+    """A remedy kind a record names, in the words it used, and how much it counts."""
+
+    kind: str
+    weight: float
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RemedyProfile:
+    """The remedy kinds a record asks for (a need) or offers (an SME), strongest first."""
+
+    hits: tuple[RemedyHit, ...]
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(h.kind for h in self.hits)
+
+    def weight(self, kind: str) -> float:
+        return next((h.weight for h in self.hits if h.kind == kind), 0.0)
+
+    @property
+    def total(self) -> float:
+        return sum(h.weight for h in self.hits)
+
+
+NO_REMEDIES = RemedyProfile(())
+
+
+class _Phrases:
+    """Phrases as stem tuples, found longest first at each position of a stem sequence."""
+
+    def __init__(self, terms: Sequence[tuple[str, str]], min_single: int = 0) -> None:
+        self.table: dict[tuple[str, ...], str] = {}
+        for term, value in terms:
+            key = tuple(stems(term))
+            if key and (len(key) > 1 or len(key[0]) >= min_single):
+                self.table.setdefault(key, value)
+        self.lengths = sorted({len(k) for k in self.table}, reverse=True)
+
+    def find(self, keys: tuple[str, ...]) -> list[tuple[int, int, str]]:
+        """(start, length, value) of each phrase, left to right, never overlapping."""
+        found, i = [], 0
+        while i < len(keys):
+            length = next((n for n in self.lengths if keys[i : i + n] in self.table), 0)
+            if length:
+                found.append((i, length, self.table[keys[i : i + length]]))
+                i += length
+            else:
+                i += 1
+        return found
+
+
+def _terms(words: Synonyms, languages: Sequence[str], value: str) -> list[tuple[str, str]]:
+    return [(term, value) for lang in languages for term in getattr(words, lang)]
+
+
+class RemedyIndex:
+    """The remedy vocabulary of a taxonomy, ready to read needs and SMEs."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        source = taxonomy.source.remedies
+        self.kinds: dict[str, RemedyKind] = {k.id: k for k in source.kinds} if source else {}
+        cues = [(t, k.id) for k in self.kinds.values() for _, t in k.cues.all_terms()]
+        self._cues = _Phrases(cues, _MIN_SINGLE_STEM)
+        self._scopes = {lang: _scope_words(source, lang) for lang in LANGUAGES_OF_TAXONOMY}
+
+    def asked(self, need: Need) -> RemedyProfile:
+        """The remedy kinds a need asks for, cues in negated or done clauses left out."""
+        fields = {"tags": need.tags, "title": [need.title], "description": [need.description]}
+        return self._profile(fields, self._scopes.get(need.language))
+
+    def offered(self, sme: Sme) -> RemedyProfile:
+        """The remedy kinds an SME sells, from its offerings and tags.
+
+        Not from its description: that is where an SME names what its product is *for*
+        ("admixtures for seawalls"), which is not what it does (build seawalls).
+        """
+        fields = {"tags": sme.tags, "offerings": sme.offerings}
+        return self._profile(fields, None)
+
+    def _profile(
+        self, fields: Mapping[str, Sequence[str]], scopes: _Phrases | None
+    ) -> RemedyProfile:
+        weights: dict[str, float] = {}
+        words: dict[str, list[str]] = {}
+        for name, lines in fields.items():
+            for line in lines:
+                for kind, surface in self._hits(line, scopes):
+                    weights[kind] = weights.get(kind, 0.0) + _FIELD_FACTOR[name]
+                    if surface not in words.setdefault(kind, []):
+                        words[kind].append(surface)
+        order = sorted(weights, key=lambda k: (-weights[k], k))
+        return RemedyProfile(tuple(RemedyHit(k, weights[k], tuple(words[k])) for k in order))
+
+    def _hits(self, line: str, scopes: _Phrases | None) -> list[tuple[str, str]]:
+        """(kind, words as written) for every cue of a line that no negation cancels."""
+        hits = []
+        for clause in _CLAUSE.split(line):
+            analysed = analyse(clause)
+            cancelled = _cancelled(analysed.stems, scopes) if scopes else set()
+            for start, length, kind in self._cues.find(analysed.stems):
+                if start not in cancelled:
+                    hits.append((kind, " ".join(analysed.words[start : start + length])))
+        return hits
+
+
+_NEGATION, _CONTRAST, _DONE = "negation", "contrast", "done"
+
+
+def _scope_words(source: Remedies | None, lang: str) -> _Phrases:
+    if source is None:
+        return _Phrases([])
+    return _Phrases(
+        _terms(source.negations, [lang], _NEGATION)
+        + _terms(source.contrasts, [lang], _CONTRAST)
+        + _terms(source.done, [lang], _DONE)
+    )
+
+
+def _cancelled(keys: tuple[str, ...], scopes: _Phrases) -> set[int]:
+    """Positions a negation or a done phrase cancels, segment by segment of one clause.
+
+    A contrast word ends a segment ("not more equipment | but a change in the law"); a
+    negation cancels the rest of its segment, a done phrase all of it.
+    """
+    marks = scopes.find(keys)
+    bounds = [0, *(s for s, _, v in marks if v == _CONTRAST), len(keys)]
+    cancelled: set[int] = set()
+    for low, high in pairwise(bounds):
+        inside = [(s, v) for s, _, v in marks if low <= s < high]
+        if any(v == _DONE for _, v in inside):
+            cancelled.update(range(low, high))
+        negations = [s for s, v in inside if v == _NEGATION]
+        if negations:
+            cancelled.update(range(min(negations), high))
+    return cancelled
+
+
+def remedies_of(record: Need | Sme, taxonomy: Taxonomy) -> RemedyProfile:
+    """What a need asks for, or what an SME offers, in the record's own words."""
+    index = taxonomy.remedy_index
+    return index.asked(record) if isinstance(record, Need) else index.offered(record)
