@@ -359,6 +359,24 @@ def test_evaluate_as_json(mini_path: Path) -> None:
     for value in overall["gssc-match"].values():
         assert value >= 0
     assert document["no_match"]["no_match_needs"] == 1
+    assert document["no_match"]["missed"] == []
+    assert document["no_match"]["false_flags"] == []
+
+
+def test_evaluate_names_the_needs_it_flags_wrongly(tmp_path: Path, mini_path: Path) -> None:
+    judgments = tmp_path / "judgments.yaml"
+    judgments.write_text(
+        "vn-hoi-an-lantern-crafts:\n  why: x\n  grades: {nano-tkanina: 1}\n"
+        "vn-hue-canh-bao-lu:\n  why: x\n  grades: {}\n",
+        "utf-8",
+    )
+    args = ("evaluate", "--data", str(mini_path), "--judgments", str(judgments))
+    document = json.loads(run(*args, "--format", "json").stdout)
+    assert document["no_match"]["missed"] == ["vn-hue-canh-bao-lu"]
+    assert document["no_match"]["false_flags"] == ["vn-hoi-an-lantern-crafts"]
+    text = run(*args).stdout
+    assert "0/1 needs without a fitting SME flagged (missed: vn-hue-canh-bao-lu)" in text
+    assert "1/1 other needs flagged wrongly (vn-hoi-an-lantern-crafts)" in text
 
 
 def test_evaluate_with_judgments_of_unknown_needs(tmp_path: Path, mini_path: Path) -> None:

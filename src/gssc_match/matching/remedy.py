@@ -48,7 +48,7 @@ class RemedyMatrix:
         for row, profile in enumerate(self.offered):
             for kind in profile.kinds:
                 self._offers[row, columns[kind]] = 1.0
-        self._sme_known = self._offers.any(axis=1)
+        self._sme_known: np.ndarray = np.asarray(self._offers.any(axis=1))
 
     def coverage(self, need: int) -> np.ndarray:
         """Every SME's share of what the need asks for (0.5 where either side is unknown)."""
@@ -57,8 +57,13 @@ class RemedyMatrix:
         return np.where(self._sme_known, self._offers @ self._asks[need], UNKNOWN)
 
     def coverage_for_sme(self, needs: Sequence[int], sme: int) -> np.ndarray:
-        """One SME's coverage of several needs."""
-        return np.array([self.coverage(i)[sme] for i in needs], dtype=np.float64)
+        """One SME's coverage of several needs (0.5 where either side is unknown)."""
+        rows = list(needs)
+        if not self._sme_known[sme]:
+            return np.full(len(rows), UNKNOWN)
+        asks_known = self._asks[rows].any(axis=1)
+        covered: np.ndarray = np.where(asks_known, self._asks[rows] @ self._offers[sme], UNKNOWN)
+        return covered
 
     def answers(self, need: int, smes: Sequence[int]) -> bool:
         """Whether any of these SMEs offers a kind the need asks for (True if it asks none)."""

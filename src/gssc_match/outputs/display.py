@@ -7,14 +7,14 @@ from rich.table import Table
 from rich.text import Text
 
 from ..matching.ranking import Match, Shortlist
-from ..matching.scoring import RELEVANCE_PARTS
+from ..matching.scoring import RELEVANCE_PARTS, LabelCutoffs
 from .rows import Result, concepts_text, missing_text, related_text
 
 
 def render(result: Result, console: Console, *, explain: bool = False) -> None:
     """Print a table per need (forward view) or one table of needs (SME view)."""
     if result.sme_matches or not result.shortlists:
-        console.print(_sme_table(result.sme_matches))
+        console.print(_sme_table(result.sme_matches, result.weights.labels))
         return
     for shortlist in result.shortlists:
         console.print(_shortlist_view(shortlist, result, explain))
@@ -102,12 +102,12 @@ def explanation(match: Match) -> RenderableType:
     return Group(heading, table, evidence)
 
 
-def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
+def _sme_table(matches: tuple[Match, ...], labels: LabelCutoffs) -> RenderableType:
     if not matches:
         return Text("No needs selected.", style="yellow")
     sme = matches[0].sme
     table = Table(title=f"Needs that fit {sme.name} ({sme.id})", title_justify="left")
-    for column in ("#", "need", "city", "country", "score", "why"):
+    for column in ("#", "need", "city", "country", "score", "label", "why"):
         table.add_column(column)
     for match in matches:
         table.add_row(
@@ -116,6 +116,7 @@ def _sme_table(matches: tuple[Match, ...]) -> RenderableType:
             match.need.city,
             match.need.country,
             f"{match.score:.3f}",
+            labels.label(match.score),
             why(match),
         )
     return table
