@@ -25,7 +25,8 @@ WORKS_ONLY = (
 )
 WARNING_AND_WORKS = (
     "Cada invierno el río Huasco inunda el barrio bajo. Necesitamos un sistema de alerta "
-    "temprana de inundaciones con sensores de nivel en el río, y luego muros de contención."
+    "temprana de inundaciones con sensores de nivel en el río, y luego muros de contención "
+    "y diques."
 )
 
 

@@ -212,7 +212,7 @@ class Matcher:
             self._matched_concepts(need_index, sme_index),
             shared.shared_terms,
             self._related_concepts(need_index, sme_index),
-            self.remedies.fit(need_index, sme_index),
+            self.remedies.fit(need_index, sme_index, self.weights.remedy.min_asked),
         )
 
     def _matched_concepts(self, need_index: int, sme_index: int) -> tuple[MatchedConcept, ...]:

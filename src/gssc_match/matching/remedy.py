@@ -70,9 +70,13 @@ class RemedyMatrix:
         asked = self.asked[need].kinds
         return not asked or any(asked & self.offered[j].kinds for j in smes)
 
-    def fit(self, need: int, sme: int) -> RemedyFit:
-        """The asked kinds, split by whether the SME offers them, as names."""
-        asked = [h.kind for h in self.asked[need].hits]
+    def fit(self, need: int, sme: int, min_weight: float = 0.0) -> RemedyFit:
+        """The asked kinds, split by whether the SME offers them, as names.
+
+        Only kinds asked with at least `min_weight` count: a kind named once in passing is
+        not a part of the need an SME can be said to miss.
+        """
+        asked = [h.kind for h in self.asked[need].hits if h.weight >= min_weight]
         offers = self.offered[sme].kinds
         return RemedyFit(
             tuple(self.name(k) for k in asked),

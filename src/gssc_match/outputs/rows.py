@@ -71,10 +71,16 @@ def rows_for_matches(matches: Iterable[Match], labels: LabelCutoffs) -> list[Row
 
 
 def missing_text(match: Match) -> str:
-    """`offers monitoring and warning; not civil works` when the SME answers part of a need."""
+    """What the SME does not answer of what the need asks for, if anything.
+
+    `offers monitoring and warning; not civil works` for a partial answer, `not offered:
+    civil works` when it offers none of the kinds asked.
+    """
     fit = match.remedy
-    if not fit.missing or not fit.offered:
+    if not fit.missing:
         return ""
+    if not fit.offered:
+        return f"not offered: {', '.join(fit.missing)}"
     return f"offers {', '.join(fit.offered)}; not {', '.join(fit.missing)}"
 
 
