@@ -8,7 +8,7 @@ import pytest
 
 from gssc_match.catalogue.loader import bundled_data, load_taxonomy, taxonomy_path
 from gssc_match.catalogue.models import Need, Sme
-from gssc_match.catalogue.remedies import remedies_of
+from gssc_match.catalogue.remedies import ASIDE, remedies_of
 from gssc_match.catalogue.taxonomy import Taxonomy
 
 
@@ -128,3 +128,16 @@ def test_a_misspelled_remedies_key_is_a_located_problem(tmp_path: Path, mini_pat
     assert taxonomy is None
     line = len(text.splitlines()) + 2
     assert any(p.line == line and "negation" in str(p) for p in problems), problems
+
+
+def test_a_cue_before_the_request_is_the_need_s_story(bundled: Taxonomy) -> None:
+    text = "Our plants treat half of the wastewater. We need sewer connections and a loan."
+    profile = remedies_of(need(text), bundled)
+    assert profile.weight("treat") == pytest.approx(ASIDE)
+    assert profile.weight("build") == profile.weight("finance") == 1.0
+
+
+def test_a_request_covers_its_sentence_across_a_colon(bundled: Taxonomy) -> None:
+    profile = remedies_of(need("Lo que nos falta: muros y diques.", "es"), bundled)
+    assert profile.weight("build") == 2.0
+    assert remedies_of(need("Muros y diques.", "es"), bundled).weight("build") == 2 * ASIDE

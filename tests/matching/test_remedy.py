@@ -161,3 +161,17 @@ def test_secondary_parts_are_scaled_by_relevance(
     share = min(1.0, match.breakdown.relevance / weights.parts.relevance)
     for c in match.breakdown.contributions:
         assert math.isclose(c.scale, 1.0 if c.part in RELEVANCE_PARTS else share)
+
+
+def test_a_small_share_of_the_ask_does_not_answer_a_need(
+    with_remedies: Catalogue, weights: Weights
+) -> None:
+    text = "Necesitamos muros de contención, diques, compuertas y obras de defensa; y alertas."
+    catalogue = dataclasses.replace(with_remedies, needs=(*with_remedies.needs, flood_need(text)))
+    matcher = Matcher(catalogue, weights)
+    need = next(i for i, n in enumerate(matcher.needs) if n.id == "cl-huasco-inundaciones")
+    warner = next(j for j, s in enumerate(matcher.smes) if s.id == "powodz-alarm")
+    share = float(matcher.remedies.coverage(need)[warner])
+    assert 0 < share < 0.25
+    assert matcher.remedies.answers(need, [warner], share)
+    assert not matcher.remedies.answers(need, [warner], 0.25)

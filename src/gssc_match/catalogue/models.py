@@ -200,13 +200,15 @@ class Remedies(Record):
 
     `negations` open a scope that runs to the end of the clause or to a `contrasts` word
     ("we do not need sensors but a law"); `done` words cancel their whole clause ("early
-    warning already exists").
+    warning already exists"). `requests` ("we need") mark where a need starts asking: a
+    cue before them in a sentence of the description is the need's story, not its request.
     """
 
     kinds: list[RemedyKind] = Field(min_length=1)
     negations: Synonyms
     contrasts: Synonyms
     done: Synonyms
+    requests: Synonyms
 
 
 class TaxonomyFile(Record):

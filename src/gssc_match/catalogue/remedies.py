@@ -18,9 +18,13 @@ from .taxonomy import Taxonomy
 from .text import analyse, stems
 
 _MIN_SINGLE_STEM = 4  # as for concepts: a shorter one-word cue is too ambiguous
-_CLAUSE = re.compile(r"[.;:!?¿¡\n]+")
+_SENTENCE = re.compile(r"[.;!?¿¡\n]+")
+_CLAUSE = re.compile(r":+")
 # Where a cue was found counts as for concepts: tags and titles say more than running text.
 _FIELD_FACTOR = {"tags": 2.0, "title": 1.5, "offerings": 1.5, "description": 1.0}
+# A need's description tells its story before it asks ("the plants can treat 22%... we
+# need house connections"): a cue before any request word of its sentence counts this much.
+ASIDE = 0.4
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ class RemedyIndex:
     def asked(self, need: Need) -> RemedyProfile:
         """The remedy kinds a need asks for, cues in negated or done clauses left out."""
         fields = {"tags": need.tags, "title": [need.title], "description": [need.description]}
-        return self._profile(fields, self._scopes.get(need.language))
+        return self._profile(fields, self._scopes.get(need.language), story={"description"})
 
     def offered(self, sme: Sme) -> RemedyProfile:
         """The remedy kinds an SME sells, from its offerings and tags.
@@ -103,35 +107,48 @@ class RemedyIndex:
         ("admixtures for seawalls"), which is not what it does (build seawalls).
         """
         fields = {"tags": sme.tags, "offerings": sme.offerings}
-        return self._profile(fields, None)
+        return self._profile(fields, None, story=set())
 
     def _profile(
-        self, fields: Mapping[str, Sequence[str]], scopes: _Phrases | None
+        self, fields: Mapping[str, Sequence[str]], scopes: _Phrases | None, story: set[str]
     ) -> RemedyProfile:
         weights: dict[str, float] = {}
         words: dict[str, list[str]] = {}
         for name, lines in fields.items():
             for line in lines:
-                for kind, surface in self._hits(line, scopes):
-                    weights[kind] = weights.get(kind, 0.0) + _FIELD_FACTOR[name]
+                for kind, surface, requested in self._hits(line, scopes):
+                    aside = name in story and not requested
+                    factor = _FIELD_FACTOR[name] * (ASIDE if aside else 1.0)
+                    weights[kind] = weights.get(kind, 0.0) + factor
                     if surface not in words.setdefault(kind, []):
                         words[kind].append(surface)
         order = sorted(weights, key=lambda k: (-weights[k], k))
         return RemedyProfile(tuple(RemedyHit(k, weights[k], tuple(words[k])) for k in order))
 
-    def _hits(self, line: str, scopes: _Phrases | None) -> list[tuple[str, str]]:
-        """(kind, words as written) for every cue of a line that no negation cancels."""
+    def _hits(self, line: str, scopes: _Phrases | None) -> list[tuple[str, str, bool]]:
+        """(kind, words as written, after a request word) for every cue no negation cancels.
+
+        A request word ("we need", "necesitamos") covers the rest of its sentence, across
+        a colon ("we need: dykes, sluices"); a negation only its own clause.
+        """
         hits = []
-        for clause in _CLAUSE.split(line):
-            analysed = analyse(clause)
-            cancelled = _cancelled(analysed.stems, scopes) if scopes else set()
-            for start, length, kind in self._cues.find(analysed.stems):
-                if start not in cancelled:
-                    hits.append((kind, " ".join(analysed.words[start : start + length])))
+        for sentence in _SENTENCE.split(line):
+            requested = False
+            for clause in _CLAUSE.split(sentence):
+                keys = analyse(clause).stems
+                marks = scopes.find(keys) if scopes else []
+                cancelled = _cancelled(keys, marks)
+                asks_from = min((s for s, _, v in marks if v == _REQUEST), default=len(keys))
+                written = analyse(clause).words
+                for start, length, kind in self._cues.find(keys):
+                    if start not in cancelled:
+                        surface = " ".join(written[start : start + length])
+                        hits.append((kind, surface, requested or start > asks_from))
+                requested = requested or asks_from < len(keys)
         return hits
 
 
-_NEGATION, _CONTRAST, _DONE = "negation", "contrast", "done"
+_NEGATION, _CONTRAST, _DONE, _REQUEST = "negation", "contrast", "done", "request"
 
 
 def _scope_words(source: Remedies | None, lang: str) -> _Phrases:
@@ -141,16 +158,16 @@ def _scope_words(source: Remedies | None, lang: str) -> _Phrases:
         _terms(source.negations, [lang], _NEGATION)
         + _terms(source.contrasts, [lang], _CONTRAST)
         + _terms(source.done, [lang], _DONE)
+        + _terms(source.requests, [lang], _REQUEST)
     )
 
 
-def _cancelled(keys: tuple[str, ...], scopes: _Phrases) -> set[int]:
+def _cancelled(keys: tuple[str, ...], marks: list[tuple[int, int, str]]) -> set[int]:
     """Positions a negation or a done phrase cancels, segment by segment of one clause.
 
     A contrast word ends a segment ("not more equipment | but a change in the law"); a
     negation cancels the rest of its segment, a done phrase all of it.
     """
-    marks = scopes.find(keys)
     bounds = [0, *(s for s, _, v in marks if v == _CONTRAST), len(keys)]
     cancelled: set[int] = set()
     for low, high in pairwise(bounds):

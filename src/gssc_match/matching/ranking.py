@@ -296,10 +296,12 @@ class Matcher:
         return Shortlist(need, ranked, False, best)
 
     def _unanswered(self, need_index: int, relevance: np.ndarray, relevant: np.ndarray) -> str:
-        """Why no SME answers the need, or "" when one of the closest offers an asked remedy.
+        """Why no SME answers the need, or "" when one of the closest offers enough of it.
 
-        The closest SMEs are the few most relevant ones: if none of them offers any kind of
-        remedy the need asks for, the shared words are about the problem, not the answer.
+        The closest SMEs are the few most relevant ones (by relevance alone: ranked by total,
+        SMEs that offer some side remedy would crowd out the ones the need is about): if none
+        of them offers a fair share of what the need asks for, the shared words are about
+        the problem, not the answer.
         """
         if self.remedies.asked[need_index].total < self.weights.remedy.min_asked:
             return ""  # one passing mention is not a request
@@ -308,7 +310,7 @@ class Matcher:
             for j in top_k(np.where(relevant, relevance, -np.inf), self.weights.remedy.closest)
             if relevant[j]
         ]
-        if self.remedies.answers(need_index, closest):
+        if self.remedies.answers(need_index, closest, self.weights.remedy.min_coverage):
             return ""
         names = [self.smes[j].name for j in closest]
         return self.remedies.no_answer_reason(need_index, closest, names)

@@ -65,10 +65,12 @@ class RemedyMatrix:
         covered: np.ndarray = np.where(asks_known, self._asks[rows] @ self._offers[sme], UNKNOWN)
         return covered
 
-    def answers(self, need: int, smes: Sequence[int]) -> bool:
-        """Whether any of these SMEs offers a kind the need asks for (True if it asks none)."""
-        asked = self.asked[need].kinds
-        return not asked or any(asked & self.offered[j].kinds for j in smes)
+    def answers(self, need: int, smes: Sequence[int], min_coverage: float) -> bool:
+        """Whether one of these SMEs offers at least `min_coverage` of what the need asks for
+        (True when it asks for nothing we know: no evidence is not a reason to flag)."""
+        if not self.asked[need].hits or not smes:
+            return True
+        return bool(np.max(self.coverage(need)[list(smes)]) >= min_coverage)
 
     def fit(self, need: int, sme: int, min_weight: float = 0.0) -> RemedyFit:
         """The asked kinds, split by whether the SME offers them, as names.
