@@ -66,18 +66,26 @@ class _Phrases:
             key = tuple(stems(term))
             if key and (len(key) > 1 or len(key[0]) >= min_single):
                 self.table.setdefault(key, value)
-        self.lengths = sorted({len(k) for k in self.table}, reverse=True)
+        # The phrase lengths starting with each stem, longest first: most positions start
+        # none and cost one dictionary lookup (as in the concept index).
+        starts: dict[str, set[int]] = {}
+        for key in self.table:
+            starts.setdefault(key[0], set()).add(len(key))
+        self.lengths_from = {k: sorted(v, reverse=True) for k, v in starts.items()}
 
     def find(self, keys: tuple[str, ...]) -> list[tuple[int, int, str]]:
         """(start, length, value) of each phrase, left to right, never overlapping."""
-        found, i = [], 0
-        while i < len(keys):
-            length = next((n for n in self.lengths if keys[i : i + n] in self.table), 0)
-            if length:
-                found.append((i, length, self.table[keys[i : i + length]]))
-                i += length
-            else:
-                i += 1
+        found: list[tuple[int, int, str]] = []
+        free = 0
+        for i, key in enumerate(keys):
+            if i < free or key not in self.lengths_from:
+                continue
+            for length in self.lengths_from[key]:
+                value = self.table.get(keys[i : i + length])
+                if value is not None:
+                    found.append((i, length, value))
+                    free = i + length
+                    break
         return found
 
 
@@ -131,16 +139,23 @@ class RemedyIndex:
         A request word ("we need", "necesitamos") covers the rest of its sentence, across
         a colon ("we need: dykes, sluices"); a negation only its own clause.
         """
+        if scopes is None:  # an SME's lines: nothing to cancel, everything is on offer
+            analysed = analyse(line)
+            return [
+                (kind, " ".join(analysed.words[start : start + length]), True)
+                for start, length, kind in self._cues.find(analysed.stems)
+            ]
         hits = []
         for sentence in _SENTENCE.split(line):
             requested = False
             for clause in _CLAUSE.split(sentence):
-                keys = analyse(clause).stems
-                marks = scopes.find(keys) if scopes else []
-                cancelled = _cancelled(keys, marks)
+                analysed = analyse(clause)
+                keys, written = analysed.stems, analysed.words
+                cues = self._cues.find(keys)
+                marks = scopes.find(keys) if cues or not requested else []
+                cancelled = _cancelled(keys, marks) if marks else set()
                 asks_from = min((s for s, _, v in marks if v == _REQUEST), default=len(keys))
-                written = analyse(clause).words
-                for start, length, kind in self._cues.find(keys):
+                for start, length, kind in cues:
                     if start not in cancelled:
                         surface = " ".join(written[start : start + length])
                         hits.append((kind, surface, requested or start > asks_from))

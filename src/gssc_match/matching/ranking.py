@@ -201,7 +201,7 @@ class Matcher:
         values = {
             Part.TEXT: _clip(shared.text),
             Part.CONCEPT: _clip(shared.concept),
-            Part.REMEDY: float(self.remedies.coverage(need_index)[sme_index]),
+            Part.REMEDY: self.remedies.pair_coverage(need_index, sme_index),
             **{part: float(vector[sme_index]) for part, vector in fits.items()},
         }
         return Match(

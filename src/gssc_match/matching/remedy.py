@@ -56,6 +56,12 @@ class RemedyMatrix:
             return np.full(len(self.offered), UNKNOWN)
         return np.where(self._sme_known, self._offers @ self._asks[need], UNKNOWN)
 
+    def pair_coverage(self, need: int, sme: int) -> float:
+        """One pair's coverage (what `coverage` gives, without the whole row)."""
+        if not self.asked[need].hits or not self._sme_known[sme]:
+            return UNKNOWN
+        return float(self._offers[sme] @ self._asks[need])
+
     def coverage_for_sme(self, needs: Sequence[int], sme: int) -> np.ndarray:
         """One SME's coverage of several needs (0.5 where either side is unknown)."""
         rows = list(needs)
