@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -275,6 +276,7 @@ def test_explain_shows_the_breakdown(mini_path: Path) -> None:
 def test_the_table_shows_the_shortlist(mini_path: Path) -> None:
     result = rank(mini_path, "--top", "1")
     assert result.exit_code == 0
+    assert re.search(r"│ (strong|good|partial) +│", result.stdout)
     rows = json_rows(rank(mini_path, "--top", "1", "--format", "json"))
     for row in rows:
         assert row["need_id"] in result.stdout

@@ -141,3 +141,14 @@ def test_a_request_covers_its_sentence_across_a_colon(bundled: Taxonomy) -> None
     profile = remedies_of(need("Lo que nos falta: muros y diques.", "es"), bundled)
     assert profile.weight("build") == 2.0
     assert remedies_of(need("Muros y diques.", "es"), bundled).weight("build") == 2 * ASIDE
+
+
+def test_a_remedy_kind_id_used_twice_is_a_located_problem(tmp_path: Path) -> None:
+    text = taxonomy_path(bundled_data()).read_text(encoding="utf-8")
+    doubled = text.replace("    - id: treat\n", "    - id: monitor\n", 1)
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(doubled, encoding="utf-8")
+    taxonomy, problems = load_taxonomy(path)
+    assert taxonomy is None
+    line = text.splitlines().index("    - id: treat") + 1
+    assert [(p.line, "used twice" in str(p)) for p in problems] == [(line, True)]
