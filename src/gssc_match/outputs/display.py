@@ -54,7 +54,7 @@ def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> Rend
         )
     parts: list[RenderableType] = [title, table]
     if explain:
-        parts += [explanation(m) for m in shortlist.matches]
+        parts += [explanation(m, result.weights.labels) for m in shortlist.matches]
     return Group(*parts)
 
 
@@ -77,9 +77,12 @@ def _evidence(match: Match) -> str:
     return "similar wording"
 
 
-def explanation(match: Match) -> RenderableType:
-    """The full breakdown of one pair: value x weight = points per part, and the evidence."""
-    heading = Text(f"#{match.rank} {match.sme.name}: score {match.score:.3f}", style="bold")
+def explanation(match: Match, labels: LabelCutoffs) -> RenderableType:
+    """The full breakdown of one pair: value x weight (x relevance share) = points per part,
+    and the evidence."""
+    label = labels.label(match.score)
+    heading = Text(f"#{match.rank} {match.sme.name}: score {match.score:.3f} ({label})")
+    heading.stylize("bold")
     table = Table(show_edge=False)
     for column in ("part", "value", "weight", "x relevance", "points"):
         table.add_column(column, justify="left" if column == "part" else "right")
