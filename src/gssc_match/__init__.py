@@ -1,7 +1,7 @@
 """gssc-match: pair European SME solutions with the needs of small and mid-sized cities.
 
 The public API (imported lazily, so that `validate` never pays for scikit-learn):
-`open_catalogue`, `rank`, `Selection`, `load_weights`, `validate`.
+`open_catalogue`, `rank`, `Selection`, `load_weights`, `validate`, `remedies_of`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ _EXPORTS = {
     "Matcher": "matching.ranking",
     "load_weights": "matching.scoring",
     "validate": "catalogue.validate",
+    "remedies_of": "catalogue.remedies",
 }
 
 
