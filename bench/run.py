@@ -113,6 +113,12 @@ def main() -> None:
             f"  {n:>7,} SMEs: gssc-match / bm25s wall-time ratio {ours.wall / theirs.wall:.2f}",
             file=sys.stderr,
         )
+    export_cat = catalogue(1000, args.needs)
+    for suffix in ("csv", "xlsx"):
+        label = f"export 1,000 SMEs x {args.needs:,} needs, top 10, {suffix.upper()}"
+        out = OUT / f"export-1000.{suffix}"
+        argv = [gm, "export", "--data", str(export_cat), "--top", "10", "--out", str(out)]
+        samples.append(measure(label, [*argv, "--force"]))
     print(f"{'operation':<48} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
     for s in samples:
         print(f"{s.label:<48} {s.wall:>8.2f} {s.cpu:>8.2f} {s.peak_mb:>8.0f}")

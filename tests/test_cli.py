@@ -18,9 +18,10 @@ from typer.testing import CliRunner, Result
 from gssc_match.catalogue.models import Need, Sme
 from gssc_match.cli import app
 from gssc_match.matching.scoring import DEFAULT_WEIGHTS as WEIGHTS_FILE
-from gssc_match.outputs.rows import COLUMNS, NUMBER_COLUMNS
+from gssc_match.outputs.rows import NUMBER_COLUMNS, output_columns
 
-COMMANDS = ("validate", "schema", "rank", "export", "evaluate")
+COMMANDS = ("validate", "schema", "rank", "export", "evaluate", "weights")
+COLUMNS = output_columns()
 VIETNAM_NEEDS = {"vn-hue-canh-bao-lu", "vn-hoi-an-lantern-crafts"}
 
 

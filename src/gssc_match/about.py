@@ -22,6 +22,7 @@ def about_run(catalogue: Catalogue, weights: Weights, selection: Selection) -> d
         "needs": len(catalogue.needs),
         "weights": weights.model_dump(mode="json"),
         "selection": asdict(selection),
+        "filter": selection.describe(),
     }
 
 

@@ -8,7 +8,7 @@ from .catalogue.loader import Catalogue, data_dir, load_catalogue
 from .errors import CatalogueError
 from .matching.ranking import Matcher
 from .matching.scoring import Weights, load_weights
-from .outputs.rows import Result, rows_for_matches, rows_for_shortlists
+from .outputs.rows import Context, Result, rows_for_matches, rows_for_shortlists
 from .progress import Progress, silent
 from .selection import Selection
 
@@ -34,9 +34,11 @@ def rank(
     selection = selection or Selection()
     weights = weights or load_weights()
     matcher = Matcher(catalogue, weights)
+    context = Context(selection, weights.no_match_threshold, weights.labels)
     if selection.sme_id is not None:
         matches = tuple(matcher.for_sme(selection.sme_id, selection))
-        return Result(weights, (), matches, tuple(rows_for_matches(matches, weights.labels)))
+        return Result(weights, (), matches, tuple(rows_for_matches(matches, context)), context)
     total = len(matcher.select_needs(selection))
     shortlists = tuple(progress(matcher.shortlists(selection), total, "ranking"))
-    return Result(weights, shortlists, (), tuple(rows_for_shortlists(shortlists, weights.labels)))
+    rows = tuple(rows_for_shortlists(shortlists, context))
+    return Result(weights, shortlists, (), rows, context)

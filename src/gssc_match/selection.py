@@ -5,7 +5,7 @@ Kept apart from `ranking` so that the command line can build one without importi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -19,3 +19,26 @@ class Selection:
     sme_id: str | None = None
     top: int = 5
     min_score: float = 0.0
+
+    def describe(self) -> str:
+        """`country vietnam, cluster water, top 5`: every option that differs from the default.
+
+        Written into every export, so that a short list says what shortened it."""
+        default = Selection()
+        parts = [
+            f"{_OPTION_NAMES.get(f.name, f.name.replace('_', ' '))} {_shown(getattr(self, f.name))}"
+            for f in fields(self)
+            if f.name == "top" or getattr(self, f.name) != getattr(default, f.name)
+        ]
+        if len(parts) == 1:
+            parts.insert(0, "all needs and SMEs")
+        return ", ".join(parts)
+
+
+_OPTION_NAMES = {"need_ids": "needs", "sme_id": "SME", "min_score": "min score"}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)

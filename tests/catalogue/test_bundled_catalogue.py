@@ -200,3 +200,8 @@ def test_multi_part_needs_span_countries_and_languages(
     by_country = Counter(n.country for n in needs)
     assert min(by_country[c] for c in ("chile", "cape-verde", "vietnam")) >= 4
     assert {n.language for n in needs} >= {"es", "pt", "vi", "en"}
+
+
+def test_every_need_not_in_english_has_an_english_title(bundled: Catalogue) -> None:
+    missing = [n.id for n in bundled.needs if n.language != "en" and not n.title_en]
+    assert not missing

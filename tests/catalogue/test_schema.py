@@ -116,7 +116,7 @@ def test_an_unrelated_unknown_key_keeps_the_missing_field() -> None:
     assert problems_of(SME.replace("cluster: solar\n", "colour: blue\n")) == [
         "1:1: missing required field 'cluster' (schema)",
         "4:1: unknown field 'colour'; allowed: id, name, country, cluster, description, offerings,"
-        " tags, languages, markets, trl, website (unknown-key)",
+        " tags, languages, markets, trl, website, contact (unknown-key)",
     ]
 
 

@@ -73,7 +73,7 @@ def test_a_need_asking_only_for_what_no_sme_offers_is_flagged_with_why(
     assert shortlist.no_good_match  # type: ignore[attr-defined]
     assert shortlist.best_relevance >= weights.no_match_threshold  # type: ignore[attr-defined]
     reason = shortlist.reason  # type: ignore[attr-defined]
-    assert reason.startswith("asks for civil works; the closest SMEs (")
+    assert reason.startswith("asks for civil works; the closest SMEs ")
     assert "monitor and warn" in reason
     [row] = rows  # type: ignore[misc]
     assert row.sme_id is None and row.no_good_match and row.reason == reason

@@ -157,3 +157,96 @@ def test_a_breakdown_is_the_sum_of_its_parts(raw: list[float], values: list[floa
     assert math.isclose(result.relevance, relevance)
     for part, value in zip(Part, values, strict=True):
         assert result.value(part) == value
+
+
+# -- partial weights files ---------------------------------------------------------------
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_partial_file_overrides_only_what_it_sets(tmp_path: Path) -> None:
+    path = write_text(tmp_path / "w.yaml", "no_match_threshold: 0.2\n")
+    weights = load_weights(path)
+    assert weights.no_match_threshold == 0.2
+    defaults = load_weights()
+    assert weights.parts == defaults.parts
+    assert weights.concept == defaults.concept
+
+
+def test_a_nested_partial_file_is_merged_deeply(tmp_path: Path) -> None:
+    text = "concept:\n  field_weights:\n    tags: 3.0\n"
+    weights = load_weights(write_text(tmp_path / "w.yaml", text))
+    defaults = load_weights()
+    assert weights.concept.field_weights.tags == 3.0
+    assert weights.concept.field_weights.title == defaults.concept.field_weights.title
+    assert weights.concept.pillar_share == defaults.concept.pillar_share
+
+
+def test_only_the_part_weights(tmp_path: Path) -> None:
+    lines = [f"  {p}: {1.0 if p == 'text' else 0.0}" for p in PART_NAMES]
+    weights = load_weights(write_text(tmp_path / "w.yaml", "parts:\n" + "\n".join(lines) + "\n"))
+    assert weights.of(Part.TEXT) == 1.0
+    assert weights.no_match_threshold == load_weights().no_match_threshold
+
+
+def test_some_part_weights_must_still_add_up_to_one(tmp_path: Path) -> None:
+    """Two parts set, four kept: the message says which ones kept their defaults."""
+    path = write_text(tmp_path / "w.yaml", "parts:\n  text: 0.5\n  concept: 0.5\n")
+    with pytest.raises(CatalogueError) as caught:
+        load_weights(path)
+    [problem] = caught.value.problems
+    assert problem.path == str(path) and problem.line in (1, 2)
+    assert "add up to 1" in problem.message
+    defaults = load_weights().parts
+    kept = [Part.REMEDY, Part.LANGUAGE, Part.MARKET, Part.READINESS]
+    assert f"{1 + sum(load_weights().of(p) for p in kept):g}" in problem.message
+    assert ", ".join(f"{p} {getattr(defaults, p):g}" for p in kept) in problem.message
+
+
+def test_a_wrong_value_in_a_partial_file_is_located(tmp_path: Path) -> None:
+    path = write_text(tmp_path / "w.yaml", "# mine\ntext:\n  char_share: 2\n")
+    with pytest.raises(CatalogueError) as caught:
+        load_weights(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (3, 15)
+    assert "'text.char_share' must be at most 1" in problem.message
+
+
+def test_an_empty_weights_file_is_still_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError):
+        load_weights(write_text(tmp_path / "w.yaml", ""))
+
+
+@pytest.mark.parametrize("written", ["0,45", "0.4.5", "45%"])
+def test_a_weight_that_is_not_a_number_gets_a_plain_message(tmp_path: Path, written: str) -> None:
+    path = write_text(tmp_path / "w.yaml", f"no_match_threshold: {written}\n")
+    with pytest.raises(CatalogueError) as caught:
+        load_weights(path)
+    [problem] = caught.value.problems
+    assert "Input should" not in problem.message
+    assert "must be a number" in problem.message
+    if "," in written:
+        assert "0.45" in problem.message and "comma" in problem.message
+
+
+def test_the_ngram_size_the_weights_file_names_is_the_one_used() -> None:
+    from gssc_match.matching.vectors import CHAR_NGRAMS
+
+    low, high = CHAR_NGRAMS
+    size = str(low) if low == high else f"{low}-{high}"
+    text = DEFAULT_WEIGHTS.read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert re.findall(r"character n-grams \(([0-9-]+)", text) == [size]
+    assert f"character {size}-grams" in readme
+
+
+def test_the_weights_command_prints_a_file_that_loads_to_the_defaults(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["weights"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("#")
+    assert "only the lines you change" in result.stdout
+    path = write_text(tmp_path / "mine.yaml", result.stdout)
+    assert load_weights(path) == load_weights()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import os
 import re
+import stat
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +26,12 @@ from gssc_match.matching.scoring import load_weights
 from gssc_match.outputs import export as export_module
 from gssc_match.outputs.export import ExportFormat, ExportRequest, export, format_for
 from gssc_match.outputs.formats import FORMULA_START, neutralise
-from gssc_match.outputs.rows import COLUMNS, NUMBER_COLUMNS
+from gssc_match.outputs.rows import HEADERS, NUMBER_COLUMNS, output_columns
 from gssc_match.selection import Selection
 
 Rows = list[dict[str, Any]]
+COLUMNS = output_columns()
+COLUMN_OF = {heading: column for column, heading in HEADERS.items()}
 INJECTION = '=HYPERLINK("http://x","y")'
 NAMES_WITH_DIACRITICS = ("Huế", "Hội An", "Powódź Alarm", "e-Urząd", "Valparaíso")
 TITLES_WITH_DIACRITICS = ("Hệ thống cảnh báo lũ sớm cho sông Hương", "Água potável")
@@ -60,7 +65,7 @@ def exported(mini_path: Path, out: Path, *options: str) -> Path:
 # -- reading each format back ----------------------------------------------------------
 
 
-def csv_value(column: str, text: str) -> object:
+def csv_value(column: str, text: str, decimal: str = ".") -> object:
     """A CSV cell as the JSON value it stands for."""
     if text == "":
         return None
@@ -69,27 +74,34 @@ def csv_value(column: str, text: str) -> object:
     if column == "rank":
         return int(text)
     if column in NUMBER_COLUMNS:
-        return float(text)
+        assert "." not in text or decimal == ".", f"{column}: {text!r} has a decimal point"
+        return float(text.replace(decimal, "."))
     return text
 
 
-def read_csv(path: Path, delimiter: str = ",") -> Rows:
+def read_csv(path: Path, delimiter: str = ",", decimal: str = ".") -> Rows:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         header = next(reader)
         assert tuple(header) == COLUMNS
-        return [{c: csv_value(c, v) for c, v in zip(header, line, strict=True)} for line in reader]
+        return [
+            {c: csv_value(c, v, decimal) for c, v in zip(header, line, strict=True)}
+            for line in reader
+        ]
 
 
 def sheet_records(path: Path, sheet: str) -> Rows:
+    """A sheet's rows keyed by column name (the sheet shows human headings)."""
     book = openpyxl.load_workbook(path)
     rows = list(book[sheet].iter_rows(values_only=True))
-    header = [str(h) for h in rows[0]]
+    header = [COLUMN_OF.get(str(h), str(h)) for h in rows[0]]
     return [dict(zip(header, values, strict=True)) for values in rows[1:]]
 
 
 def read_xlsx(path: Path) -> Rows:
-    return sheet_records(path, "shortlist")
+    """The first sheet, in the column order of the other formats."""
+    first = openpyxl.load_workbook(path).worksheets[0].title
+    return [{c: record[c] for c in COLUMNS} for record in sheet_records(path, first)]
 
 
 def comparable(rows: Rows) -> Rows:
@@ -130,19 +142,23 @@ def test_json_export_carries_the_same_provenance_as_rank(tmp_path: Path, mini_pa
 def test_markdown_shows_every_row(tmp_path: Path, mini_path: Path) -> None:
     out = exported(mini_path, tmp_path / "s.md")
     text = out.read_text(encoding="utf-8")
-    table = [line for line in text.splitlines() if line.startswith("| ") and "need_id" not in line]
+    table = [line for line in text.splitlines() if re.match(r"\| [0-9]+ \|", line)]
     rows = rank_rows(mini_path, [])
-    assert len(table) == len(rows)
-    for line, row in zip(table, rows, strict=True):
-        assert line.startswith(f"| {row['need_id']} |")
-    assert "no good match" in text
+    matched = [r for r in rows if r["sme_id"]]
+    assert len(table) == len(matched)
+    for line, row in zip(table, matched, strict=True):
+        assert line.startswith(f"| {row['rank']} | ")
+        assert f"`{row['sme_id']}`" in line
+    for row in rows:
+        assert f"`{row['need_id']}`" in text
+    assert "No good match" in text
 
 
 def test_xlsx_lists_needs_without_a_good_match(tmp_path: Path, mini_path: Path) -> None:
     out = exported(mini_path, tmp_path / "s.xlsx")
-    missing = sheet_records(out, "no good match")
+    missing = sheet_records(out, "No good match")
     assert [r["need_id"] for r in missing] == ["vn-hoi-an-lantern-crafts"]
-    about = {r["key"]: r["value"] for r in sheet_records(out, "about")}
+    about = {r["Setting"]: r["Value"] for r in sheet_records(out, "About")}
     assert str(about["catalogue_fingerprint"]).startswith("sha256:")
 
 
@@ -155,21 +171,24 @@ def test_labels_and_reasons_reach_every_export(tmp_path: Path, mini_path: Path) 
         else:
             assert row["label"] == labels.label(row["score"])
     assert {r["label"] for r in rows} - {None}
-    with exported(mini_path, tmp_path / "s.csv").open(encoding="utf-8-sig", newline="") as f:
-        assert [r["label"] for r in csv.DictReader(f)] == [r["label"] or "" for r in rows]
-    records = sheet_records(exported(mini_path, tmp_path / "s.xlsx"), "shortlist")
+    assert [r["label"] for r in read_csv(exported(mini_path, tmp_path / "s.csv"))] == [
+        r["label"] for r in rows
+    ]
+    records = read_xlsx(exported(mini_path, tmp_path / "s.xlsx"))
     assert [r["label"] for r in records] == [r["label"] for r in rows]
-    missing = sheet_records(tmp_path / "s.xlsx", "no good match")
-    assert [r["reason"] for r in missing] == [r["reason"] for r in rows if r["no_good_match"]]
+    assert [r["reason"] for r in records] == [r["reason"] or None for r in rows]
+    missing = sheet_records(tmp_path / "s.xlsx", "No good match")
+    reasons = [r["reason"] for r in rows if r["no_good_match"]]
+    assert [r["why"] for r in missing] == [f"No good match: {reason}." for reason in reasons]
     markdown = exported(mini_path, tmp_path / "s.md").read_text(encoding="utf-8")
-    assert "| label |" in markdown
+    assert "| Label |" in markdown
     assert any(f"| {label} |" in markdown for label in ("strong", "good", "partial"))
 
 
 def test_xlsx_numbers_are_numbers(tmp_path: Path, mini_path: Path) -> None:
     out = exported(mini_path, tmp_path / "s.xlsx")
-    sheet = openpyxl.load_workbook(out)["shortlist"]
-    header = [c.value for c in sheet[1]]
+    sheet = openpyxl.load_workbook(out)["Shortlist"]
+    header = [COLUMN_OF[str(c.value)] for c in sheet[1]]
     first = {h: c for h, c in zip(header, sheet[2], strict=True)}
     assert first["rank"].data_type == "n"
     assert first["score"].data_type == "n"
@@ -205,7 +224,41 @@ def test_csv_with_a_semicolon(tmp_path: Path, mini_path: Path) -> None:
     out = exported(mini_path, tmp_path / "s.csv", "--delimiter", ";")
     first = out.read_text(encoding="utf-8-sig").splitlines()[0]
     assert first == ";".join(f'"{c}"' for c in COLUMNS)
-    assert comparable(read_csv(out, ";")) == comparable(rank_rows(mini_path, []))
+    assert comparable(read_csv(out, ";", ",")) == comparable(rank_rows(mini_path, []))
+
+
+def test_a_semicolon_brings_a_decimal_comma(tmp_path: Path, mini_path: Path) -> None:
+    out = exported(mini_path, tmp_path / "s.csv", "--delimiter", ";")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    scores = [r["score"] for r in rows if r["score"]]
+    assert scores and all(re.fullmatch(r"[01](,[0-9]+)?", s) for s in scores)
+
+
+@pytest.mark.parametrize(
+    ("options", "delimiter", "decimal"),
+    [
+        ([], ",", "."),
+        (["--delimiter", "\t", "--decimal", ","], "\t", ","),
+        (["--delimiter", ";", "--decimal", "."], ";", "."),
+    ],
+)
+def test_decimal_option(
+    tmp_path: Path, mini_path: Path, options: list[str], delimiter: str, decimal: str
+) -> None:
+    out = exported(mini_path, tmp_path / "s.csv", *options)
+    assert comparable(read_csv(out, delimiter, decimal)) == comparable(rank_rows(mini_path, []))
+
+
+@pytest.mark.parametrize("options", [["--decimal", ";"], ["--decimal", ",", "--delimiter", ","]])
+def test_a_decimal_mark_that_cannot_work_is_a_usage_error(
+    tmp_path: Path, mini_path: Path, options: list[str]
+) -> None:
+    out = tmp_path / "s.csv"
+    result = invoke(mini_path, "export", "--out", str(out), *options)
+    assert result.exit_code == 2, result.output
+    assert "--decimal" in result.stderr
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("delimiter", ["", ";;", '"', "\n"])
@@ -261,7 +314,7 @@ def test_a_formula_name_is_inert_in_csv(tmp_path: Path, hostile: Catalogue) -> N
 def test_a_formula_name_is_inert_in_xlsx(tmp_path: Path, hostile: Catalogue) -> None:
     out = tmp_path / "s.xlsx"
     export_hostile(hostile, out, ExportFormat.XLSX)
-    sheet = openpyxl.load_workbook(out)["shortlist"]
+    sheet = openpyxl.load_workbook(out)["Shortlist"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == INJECTION]
     assert len(cells) == 1
     assert cells[0].data_type == "s"
@@ -474,3 +527,38 @@ def test_csv_to_stdout_equals_the_csv_file(tmp_path: Path, mini_path: Path) -> N
     shown = invoke(mini_path, "rank", "--format", "csv").stdout
     written = exported(mini_path, tmp_path / "s.csv").read_text(encoding="utf-8-sig")
     assert shown == written
+
+
+# -- permissions -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json", ".md"])
+def test_a_new_export_honours_the_umask(
+    tmp_path: Path, mini_path: Path, suffix: str, umask: int
+) -> None:
+    previous = os.umask(umask)
+    try:
+        out = exported(mini_path, tmp_path / f"s{suffix}", "--top", "1")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_force_gives_umask_permissions_not_0600(
+    tmp_path: Path, mini_path: Path, umask_022: None
+) -> None:
+    out = tmp_path / "s.csv"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o644)
+    exported(mini_path, out, "--force", "--top", "1")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

@@ -10,13 +10,22 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    WithJsonSchema,
+)
 
 from .codes import COUNTRY_CODES, LANGUAGE_CODES
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _WHOLE = re.compile(r"[0-9]{1,12}")
+_EMAIL = re.compile(r"[^\s@\"<>(),;:\\]+@[^\s@\"<>(),;:\\.]+(?:\.[^\s@\"<>(),;:\\.]+)+")
 _FORMULA_START = ("=", "+", "-", "@")
 
 LANGUAGES_OF_TAXONOMY = ("en", "es", "pt", "vi", "it", "pl")
@@ -71,6 +80,15 @@ def _url(value: str) -> str:
     return value
 
 
+def _email(value: str) -> str:
+    value = value.strip()
+    if len(value) > 254 or not _EMAIL.fullmatch(value):
+        raise ValueError("must be an e-mail address like name@example.com")
+    if value.startswith(_FORMULA_START):
+        raise ValueError("must not start with =, +, - or @ (spreadsheets run it as a formula)")
+    return value
+
+
 def _whole_number(value: object) -> object:
     if isinstance(value, str) and not _WHOLE.fullmatch(value.strip()):
         raise ValueError("must be a whole number written with digits only (no sign, dot or unit)")
@@ -84,6 +102,9 @@ Name = Annotated[str, AfterValidator(_name)]
 CountryCode = Annotated[str, AfterValidator(_country_code)]
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
 Url = Annotated[str, AfterValidator(_url)]
+# The same rule for editors: the JSON Schema carries it as a pattern.
+_EMAIL_SCHEMA = {"type": "string", "maxLength": 254, "pattern": f"^(?![=+\\-@]){_EMAIL.pattern}$"}
+Email = Annotated[str, AfterValidator(_email), WithJsonSchema(_EMAIL_SCHEMA)]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
@@ -91,6 +112,13 @@ class Record(BaseModel):
     """Base for every file schema: immutable, unknown keys rejected."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class Contact(Record):
+    """Who to invite from an SME; left out of every export unless asked for."""
+
+    name: Name = Field(description="A person's name, on one line.")
+    email: Email = Field(description="Their e-mail address.")
 
 
 class Sme(Record):
@@ -107,6 +135,9 @@ class Sme(Record):
     markets: list[CountryCode] = Field(default_factory=list, description="Where it operates.")
     trl: WholeNumber | None = Field(default=None, ge=1, le=9, description="1-9.")
     website: Url | None = None
+    contact: Contact | None = Field(
+        default=None, description="Name and e-mail for invitations (exported with --with-contacts)."
+    )
 
 
 class Priority(StrEnum):
@@ -124,6 +155,9 @@ class Need(Record):
     country: Slug = Field(description="Target country id; equals the folder name.")
     city: Line
     title: Line
+    title_en: Line | None = Field(
+        default=None, description="The title in English, for a need written in another language."
+    )
     description: Text
     language: LanguageCode = Field(description="ISO 639-1 code of the title and description.")
     tags: list[Line] = Field(default_factory=list)

@@ -109,6 +109,8 @@ def _reason(detail: ErrorDetails) -> str:
     if kind in ("string_type", "int_type", "int_parsing") and isinstance(given, list | dict):
         shape = "a list" if isinstance(given, list) else "a mapping"
         return f"must be a single value, not {shape}"
+    if kind in ("float_parsing", "float_type"):
+        return _not_a_number(given)
     if kind == "list_type":
         return "must be a list (one item per line, each starting with '- ')"
     if kind in ("model_type", "dict_type"):
@@ -123,6 +125,25 @@ def _reason(detail: ErrorDetails) -> str:
             bound.get("ge", bound.get("le"))
         )
     return printable(detail["msg"].removeprefix("Value error, "), limit=160)
+
+
+def _not_a_number(given: object) -> str:
+    """`0,45` is a decimal comma, which YAML and the schema read as text."""
+    text = given if isinstance(given, str) else ""
+    with_point = text.strip().replace(",", ".")
+    if "," in text and _is_number(with_point):
+        return (
+            f"must be a number written with a decimal point: {printable(with_point)}, not a comma"
+        )
+    return "must be a number, like 0.45"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def load_record(path: Path, model: type[ModelT], what: str) -> ModelT:

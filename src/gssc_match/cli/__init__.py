@@ -7,6 +7,7 @@ library (catalogue files, matching, ...). The console script calls `main`.
 from __future__ import annotations
 
 from . import catalogue, matching
+from . import weights as weights_command
 from .app import _progress_bar, app, main
 
-__all__ = ["_progress_bar", "app", "catalogue", "main", "matching"]
+__all__ = ["_progress_bar", "app", "catalogue", "main", "matching", "weights_command"]

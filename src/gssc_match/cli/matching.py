@@ -29,6 +29,14 @@ if TYPE_CHECKING:
     from ..outputs.rows import Result
 
 
+WithContactsOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-contacts", help="Include the SMEs' contact names and e-mails (left out by default)."
+    ),
+]
+
+
 class RankFormat(StrEnum):
     """Output formats of `rank` (all built from the same rows)."""
 
@@ -52,16 +60,24 @@ def rank(
     ),
     weights: WeightsOption = None,
     data: DataOption = None,
+    with_contacts: WithContactsOption = False,
 ) -> None:
     """Rank SMEs for city needs (or, with --sme, needs for one SME), with reasons."""
     from ..outputs.formats import to_csv, to_json
+    from ..outputs.rows import output_columns
 
+    if with_contacts and fmt is RankFormat.TABLE:
+        raise typer.BadParameter(
+            "contacts are never shown in the terminal table; use --format json or csv",
+            param_hint="--with-contacts",
+        )
     selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
     result, about, _ = _run_rank(selection, weights, data)
+    columns = output_columns(with_contacts)
     if fmt is RankFormat.JSON:
-        sys.stdout.write(to_json(result.rows, about))
+        sys.stdout.write(to_json(result.rows, about, columns))
     elif fmt is RankFormat.CSV:
-        sys.stdout.write(to_csv(result.rows))
+        sys.stdout.write(to_csv(result.rows, columns=columns))
     else:
         from rich.console import Console
 
@@ -156,22 +172,47 @@ def export(
     delimiter: Annotated[
         str, typer.Option("--delimiter", help="CSV delimiter; ';' for Excel in ES, IT, PL, FR, DE.")
     ] = ",",
+    decimal: Annotated[
+        str | None,
+        typer.Option(
+            "--decimal",
+            help="Decimal mark of numbers in CSV: '.' or ','. Default: ',' with --delimiter ';'.",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     weights: WeightsOption = None,
     data: DataOption = None,
+    with_contacts: WithContactsOption = False,
 ) -> None:
     """Write the same rows as `rank` to CSV, XLSX, JSON or Markdown, safely."""
     from ..about import generated_date
     from ..outputs.export import ExportRequest, format_for
     from ..outputs.export import export as run_export
 
-    if len(delimiter) != 1 or delimiter in '"\r\n':
-        raise typer.BadParameter(
-            "must be one character, such as ',' or ';'", param_hint="--delimiter"
-        )
+    mark = _csv_marks(delimiter, decimal)
     chosen = format_for(out, fmt)
     selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
     result, about, inputs = _run_rank(selection, weights, data)
     about["generated"] = generated_date()
-    run_export(result.rows, about, ExportRequest(out, chosen, force, delimiter, inputs))
+    request = ExportRequest(out, chosen, force, delimiter, mark, inputs, with_contacts)
+    run_export(result.rows, about, request)
     typer.echo(f"wrote {len(result.rows)} rows to {out}", err=True)
+
+
+def _csv_marks(delimiter: str, decimal: str | None) -> str:
+    """Check the delimiter; return the decimal mark asked for, or the one that goes with it."""
+    from ..outputs.formats import DECIMAL_MARKS, default_decimal
+
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise typer.BadParameter(
+            "must be one character, such as ',' or ';'", param_hint="--delimiter"
+        )
+    mark = default_decimal(delimiter) if decimal is None else decimal
+    if mark not in DECIMAL_MARKS:
+        raise typer.BadParameter("must be '.' or ','", param_hint="--decimal")
+    if mark == delimiter:
+        raise typer.BadParameter(
+            f"cannot be the delimiter '{delimiter}' too; use --delimiter ';' with a decimal comma",
+            param_hint="--decimal",
+        )
+    return mark

@@ -312,8 +312,7 @@ class Matcher:
         ]
         if self.remedies.answers(need_index, closest, self.weights.remedy.min_coverage):
             return ""
-        names = [self.smes[j].name for j in closest]
-        return self.remedies.no_answer_reason(need_index, closest, names)
+        return self.remedies.no_answer_reason(need_index, closest)
 
     def for_sme(self, sme_id: str, selection: Selection) -> list[Match]:
         """The needs, across all countries unless one is chosen, that fit one SME best."""

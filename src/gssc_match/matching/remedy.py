@@ -95,12 +95,12 @@ class RemedyMatrix:
     def name(self, kind: str) -> str:
         return self.kinds[kind].name
 
-    def no_answer_reason(self, need: int, closest: Sequence[int], names: Sequence[str]) -> str:
-        """`asks for civil works; the closest SMEs (a, b) monitor and warn, study, map and plan`."""
+    def no_answer_reason(self, need: int, closest: Sequence[int]) -> str:
+        """`asks for civil works; the closest SMEs monitor and warn, study, map and plan`."""
         asked = ", ".join(self.name(h.kind) for h in self.asked[need].hits[:3])
         verbs = _unique(self.kinds[k].verb for j in closest for k in _ordered(self.offered[j]))
         doing = ", ".join(verbs[:3]) if verbs else "name no remedy kind we know"
-        return f"asks for {asked}; the closest SMEs ({', '.join(names)}) {doing}"
+        return f"asks for {asked}; the closest SMEs {doing}"
 
 
 def _ordered(profile: RemedyProfile) -> list[str]:

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field, model_validator
 
 from ..catalogue.models import Record
-from ..catalogue.schema import load_record
+from ..catalogue.schema import load_record, parse_record
+from ..catalogue.yamlsafe import Plain, load_file
+from ..errors import CatalogueError
+from ..problems import Problem
 
 WEIGHTS_ENV = "GSSC_MATCH_WEIGHTS"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.yaml")
+WHAT = "the weights file"
+SUM_RULE = "part weights must add up to 1"
 
 
 class Part(StrEnum):
@@ -52,7 +57,7 @@ class PartWeights(Record):
         total = self.text + self.concept + self.remedy + self.language + self.market
         total += self.readiness
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"part weights must add up to 1 (they add up to {total:g})")
+            raise ValueError(f"{SUM_RULE} (they add up to {total:g})")
         return self
 
     @property
@@ -96,6 +101,11 @@ class LabelCutoffs(Record):
             raise ValueError("the cut-off for good must not be above the one for strong")
         return self
 
+    @classmethod
+    def unfitted(cls) -> LabelCutoffs:
+        """Cut-offs no score reaches: every pair `partial`, until a weights file says more."""
+        return cls(strong=1.0, good=1.0)
+
     def label(self, score: float) -> str:
         if score >= self.strong:
             return "strong"
@@ -108,7 +118,7 @@ class Weights(Record):
     parts: PartWeights
     no_match_threshold: float = Field(ge=0, le=1)
     remedy: RemedySettings = RemedySettings()
-    labels: LabelCutoffs = LabelCutoffs(strong=1.0, good=1.0)
+    labels: LabelCutoffs = Field(default_factory=LabelCutoffs.unfitted)
     text: TextSettings
     concept: ConceptSettings
 
@@ -127,10 +137,59 @@ _PART_WEIGHT: dict[Part, Callable[[PartWeights], float]] = {
 
 
 def load_weights(path: Path | None = None) -> Weights:
-    """Weights from `path`, else $GSSC_MATCH_WEIGHTS, else the documented defaults."""
+    """Weights from `path`, else $GSSC_MATCH_WEIGHTS, else the documented defaults.
+
+    A file may set any subset: what it leaves out keeps its default (merged key by key).
+    """
     env = os.environ.get(WEIGHTS_ENV)
-    chosen = path or (Path(env) if env else DEFAULT_WEIGHTS)
-    return load_record(chosen, Weights, "the weights file")
+    chosen = path or (Path(env) if env else None)
+    if chosen is None:
+        return load_record(DEFAULT_WEIGHTS, Weights, WHAT)
+    document, problems = load_file(chosen, str(chosen))
+    if document is None:
+        raise CatalogueError(problems, WHAT)
+    defaults = _default_data()
+    merged = replace(document, data=merged_settings(defaults, document.data))
+    weights, found = parse_record(merged, Weights)
+    if weights is None:
+        kept = _parts_left_out(defaults, document.data)
+        raise CatalogueError(problems + [_name_defaults(p, kept) for p in found], WHAT)
+    return weights
+
+
+def merged_settings(defaults: dict[str, Plain], given: dict[str, Plain]) -> dict[str, Plain]:
+    """`given` over `defaults`, mapping by mapping; any other value replaces the default."""
+    merged = dict(defaults)
+    for key, value in given.items():
+        default = defaults.get(key)
+        if isinstance(value, dict) and isinstance(default, dict):
+            merged[key] = merged_settings(default, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _default_data() -> dict[str, Plain]:
+    document, problems = load_file(DEFAULT_WEIGHTS, str(DEFAULT_WEIGHTS))
+    if document is None:  # only if the installed package is damaged
+        raise CatalogueError(problems, WHAT)
+    return document.data
+
+
+def _parts_left_out(defaults: dict[str, Plain], given: dict[str, Plain]) -> str:
+    """`language 0.05, market 0.05`: the part weights a file leaves at their defaults."""
+    default_parts, given_parts = defaults.get("parts"), given.get("parts")
+    if not isinstance(default_parts, dict) or not isinstance(given_parts, dict):
+        return ""
+    return ", ".join(f"{k} {v}" for k, v in default_parts.items() if k not in given_parts)
+
+
+def _name_defaults(problem: Problem, kept: str) -> Problem:
+    """A sum that fails after merging says which parts came from the defaults."""
+    if not kept or SUM_RULE not in problem.message:
+        return problem
+    note = f"; the parts this file does not set keep their defaults: {kept}"
+    return replace(problem, message=problem.message + note)
 
 
 @dataclass(frozen=True)

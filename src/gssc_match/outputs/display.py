@@ -6,75 +6,66 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..catalogue.models import Need
 from ..matching.ranking import Match, Shortlist
 from ..matching.scoring import RELEVANCE_PARTS, LabelCutoffs
-from .rows import Result, concepts_text, missing_text, related_text
+from .rows import Result, concepts_text, no_match_text, related_text, why
+
+WORDS = 14  # text columns keep room for a long word before narrower ones give way
+ROOM_FOR_WORDS = 60  # ... when the console has this much beside the longest id
 
 
 def render(result: Result, console: Console, *, explain: bool = False) -> None:
     """Print a table per need (forward view) or one table of needs (SME view)."""
     if result.sme_matches or not result.shortlists:
-        console.print(_sme_table(result.sme_matches, result.weights.labels))
+        labels = result.context.labels
+        console.print(_sme_table(result.sme_matches, labels, _words(console, result)))
         return
     for shortlist in result.shortlists:
-        console.print(_shortlist_view(shortlist, result, explain))
+        console.print(_shortlist_view(shortlist, result, explain, _words(console, result)))
         console.print()
 
 
-def _shortlist_view(shortlist: Shortlist, result: Result, explain: bool) -> RenderableType:
+def _words(console: Console, result: Result) -> int | None:
+    """A minimum width for text columns, unless the ids need that room to stay whole."""
+    ids = [len(r.need_id) for r in result.rows] + [len(r.sme_id or "") for r in result.rows]
+    return WORDS if console.width - max(ids, default=0) >= ROOM_FOR_WORDS else None
+
+
+def _shortlist_view(
+    shortlist: Shortlist, result: Result, explain: bool, words: int | None = None
+) -> RenderableType:
     need = shortlist.need
     title = Text.assemble(
         (need.id, "bold"), f"  {need.city}, {need.country} · {need.priority} · ", need.title
     )
+    if need.title_en:
+        title.append(f" ({need.title_en})", style="italic")
     if not shortlist.matches:
-        reason = (
-            f"No good match: {shortlist.reason}."
-            if shortlist.no_good_match
-            else "No SME reaches the minimum score."
-        )
-        return Group(title, Text(reason, style="yellow"))
+        return Group(title, Text(no_match_text(shortlist, result.context), style="yellow"))
     table = Table(show_header=True, header_style="bold", expand=False)
-    for column, justify in (
-        ("#", "right"),
-        ("SME", "left"),
-        ("cluster", "left"),
-        ("score", "right"),
-        ("label", "left"),
-        ("why", "left"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("#", justify="right", overflow="fold")
+    table.add_column("SME", overflow="fold")
+    _id_column(table, [m.sme.id for m in shortlist.matches])
+    table.add_column("cluster", overflow="fold")
+    table.add_column("score", justify="right", overflow="fold")
+    table.add_column("label", overflow="fold")
+    table.add_column("why", overflow="fold", min_width=words)
+    labels = result.context.labels
     for match in shortlist.matches:
         table.add_row(
             str(match.rank),
-            f"{match.sme.name}\n[dim]{match.sme.id}[/dim]",
-            match.sme.cluster,
+            Text(match.sme.name),
+            Text(match.sme.id),
+            Text(match.sme.cluster),
             f"{match.score:.3f}",
-            result.weights.labels.label(match.score),
-            why(match),
+            labels.label(match.score),
+            Text(why(match)),
         )
     parts: list[RenderableType] = [title, table]
     if explain:
-        parts += [explanation(m, result.weights.labels) for m in shortlist.matches]
+        parts += [explanation(m, labels) for m in shortlist.matches]
     return Group(*parts)
-
-
-def why(match: Match) -> str:
-    """One line: shared concepts, else related ones (same pillar), else shared words; and
-    the part of the need the SME does not answer, when it answers only part of it."""
-    missing = missing_text(match)
-    return f"{_evidence(match)}\n[yellow]{missing}[/yellow]" if missing else _evidence(match)
-
-
-def _evidence(match: Match) -> str:
-    names = [c.name for c in match.concepts[:3]]
-    if names:
-        return "concepts: " + ", ".join(names)
-    if match.related:
-        first = match.related[0]
-        return f"related ({first.pillar}): {first.need_concepts[0]} ~ {first.sme_concepts[0]}"
-    if match.shared_terms:
-        return "shared terms: " + ", ".join(match.shared_terms[:4])
-    return "similar wording"
 
 
 def explanation(match: Match, labels: LabelCutoffs) -> RenderableType:
@@ -105,21 +96,45 @@ def explanation(match: Match, labels: LabelCutoffs) -> RenderableType:
     return Group(heading, table, evidence)
 
 
-def _sme_table(matches: tuple[Match, ...], labels: LabelCutoffs) -> RenderableType:
+def _sme_table(
+    matches: tuple[Match, ...], labels: LabelCutoffs, words: int | None = None
+) -> RenderableType:
     if not matches:
         return Text("No needs selected.", style="yellow")
     sme = matches[0].sme
-    table = Table(title=f"Needs that fit {sme.name} ({sme.id})", title_justify="left")
-    for column in ("#", "need", "city", "country", "score", "label", "why"):
-        table.add_column(column)
+    table = Table(title=Text(f"Needs that fit {sme.name} ({sme.id})"), title_justify="left")
+    table.add_column("#", justify="right", overflow="fold")
+    table.add_column("need", overflow="fold", min_width=words)
+    _id_column(table, [m.need.id for m in matches])
+    table.add_column("place", overflow="fold")
+    table.add_column("score", justify="right", overflow="fold")
+    table.add_column("label", overflow="fold")
+    table.add_column("why", overflow="fold", min_width=words)
     for match in matches:
         table.add_row(
             str(match.rank),
-            f"{match.need.title}\n[dim]{match.need.id}[/dim]",
-            match.need.city,
-            match.need.country,
+            _need_title(match.need),
+            Text(match.need.id),
+            Text(f"{match.need.city}, {match.need.country}"),
             f"{match.score:.3f}",
             labels.label(match.score),
-            why(match),
+            Text(why(match)),
         )
     return table
+
+
+def _need_title(need: Need) -> Text:
+    """The title as the city wrote it, and its English title below when there is one.
+
+    Catalogue text goes in as `Text`, never as markup: a `[bold]` in a title stays text."""
+    title = Text(need.title)
+    if need.title_en:
+        title.append(f"\n{need.title_en}", style="italic")
+    return title
+
+
+def _id_column(table: Table, ids: list[str]) -> None:
+    """An id column that other columns wrap around: an id is pasted back into commands,
+    so it is never cut; on a console too narrow even for it, it folds rather than ends in …"""
+    width = max((len(i) for i in ids), default=2)
+    table.add_column("id", no_wrap=True, overflow="fold", min_width=width, style="dim")

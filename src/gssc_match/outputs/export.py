@@ -14,6 +14,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 from ..catalogue.loader import same_file
 from ..errors import OutputError, UsageError
 from .formats import neutralise, to_csv, to_json, to_markdown
-from .rows import COLUMNS, NUMBER_COLUMNS, Row
+from .rows import NUMBER_COLUMNS, Row, header, output_columns
 
 
 class ExportFormat(StrEnum):
@@ -51,7 +52,13 @@ class ExportRequest:
     fmt: ExportFormat
     force: bool = False
     delimiter: str = ","
+    decimal: str = "."
     protected: tuple[Path, ...] = ()
+    with_contacts: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return output_columns(self.with_contacts)
 
 
 def format_for(path: Path, explicit: ExportFormat | None) -> ExportFormat:
@@ -70,7 +77,7 @@ def format_for(path: Path, explicit: ExportFormat | None) -> ExportFormat:
 def export(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> None:
     """Render rows in the requested format and write them safely."""
     check_target(request)
-    content = RENDERERS[request.fmt](rows, about, request.delimiter)
+    content = RENDERERS[request.fmt](rows, about, request)
     atomic_write(request.path, content)
 
 
@@ -97,6 +104,8 @@ def atomic_write(path: Path, content: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
+            # mkstemp creates 0600; a shared shortlist gets what any new file would get.
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException as exc:
@@ -106,24 +115,74 @@ def atomic_write(path: Path, content: bytes) -> None:
         raise
 
 
-def _csv(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+def current_umask() -> int:
+    """The process umask (reading it means setting it: restored at once)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def _csv(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> bytes:
     # UTF-8 with BOM: without it Excel reads the file in the legacy code page.
-    return to_csv(rows, delimiter).encode("utf-8-sig")
+    return to_csv(rows, request.delimiter, request.decimal, request.columns).encode("utf-8-sig")
 
 
-def _json(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
-    return to_json(rows, about).encode("utf-8")
+def _json(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> bytes:
+    return to_json(rows, about, request.columns).encode("utf-8")
 
 
-def _markdown(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
-    header = (
-        f"# Shortlist\n\n{about.get('tool', '')}, catalogue "
-        f"`{about.get('catalogue_fingerprint', '')}`, {about.get('generated', '')}\n\n"
-    )
-    return (header + to_markdown(rows)).encode("utf-8")
+def _markdown(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> bytes:
+    return to_markdown(rows, about, request.columns).encode("utf-8")
 
 
-def _xlsx(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
+# -- XLSX ---------------------------------------------------------------------------------
+
+PRINTED = (
+    "need_title",
+    "need_title_en",
+    "city",
+    "country",
+    "need_priority",
+    "need_budget_eur",
+    "rank",
+    "sme_name",
+    "cluster",
+    "score",
+    "label",
+    "why",
+)
+"""The columns an organiser reads on paper, first and within the print area; the ids,
+description, parts and evidence follow for the screen."""
+
+WIDTHS = {
+    "need_title": 38,
+    "need_title_en": 32,
+    "need_description": 60,
+    "sme_name": 26,
+    "why": 38,
+    "matched_concepts": 45,
+    "related_concepts": 40,
+    "selection": 30,
+}
+NO_MATCH_COLUMNS = (
+    "need_id",
+    "country",
+    "city",
+    "need_title",
+    "need_title_en",
+    "need_priority",
+    "why",
+)
+LINE_HEIGHT = 15  # points per line of 11-point text
+NUMBER_FORMATS = {"need_budget_eur": "#,##0", "rank": "0"}
+
+
+def sheet_columns(columns: Sequence[str]) -> tuple[str, ...]:
+    """The export's columns with the printed ones first, the rest in their usual order."""
+    return (*(c for c in PRINTED if c in columns), *(c for c in columns if c not in PRINTED))
+
+
+def _xlsx(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -133,21 +192,30 @@ def _xlsx(rows: Sequence[Row], about: dict[str, Any], delimiter: str) -> bytes:
     book.properties.modified = stamp
     sheet = book.active
     assert sheet is not None
-    sheet.title = "shortlist"
-    _fill(sheet, COLUMNS, (r.as_dict() for r in rows))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    _widths(sheet)
-    missing = book.create_sheet("no good match")
-    shown = ("need_id", "country", "city", "need_title", "reason")
-    _fill(missing, shown, (r.as_dict() for r in rows if r.no_good_match))
-    _widths(missing)
-    info = book.create_sheet("about")
-    _fill(info, ("key", "value"), ({"key": k, "value": v} for k, v in _flatten(about)))
-    _widths(info)
+    sheet.title = "Needs" if _selection(about).get("sme_id") else "Shortlist"
+    columns = sheet_columns(request.columns)
+    _fill(sheet, columns, (r.as_dict() for r in rows))
+    _lay_out(sheet, columns, printed=sum(c in PRINTED for c in columns))
+    missing = book.create_sheet("No good match")
+    _fill(missing, NO_MATCH_COLUMNS, (r.as_dict() for r in rows if r.no_good_match))
+    _lay_out(missing, NO_MATCH_COLUMNS, printed=len(NO_MATCH_COLUMNS))
+    info = book.create_sheet("About")
+    _fill(info, ("setting", "value"), ({"setting": k, "value": v} for k, v in _about_lines(about)))
+    _lay_out(info, ("setting", "value"), printed=2)
     buffer = io.BytesIO()
     book.save(buffer)
     return _fixed_zip_times(buffer.getvalue())
+
+
+def _selection(about: dict[str, Any]) -> dict[str, Any]:
+    selection = about.get("selection")
+    return selection if isinstance(selection, dict) else {}
+
+
+def _about_lines(about: dict[str, Any]) -> list[tuple[str, str]]:
+    """The filter first, as a sentence, then every setting of the run."""
+    lines = [("Selection", str(about.get("filter", "")))] if "filter" in about else []
+    return lines + [(k, v) for k, v in _flatten(about) if k != "filter"]
 
 
 def _midnight(day: str) -> dt.datetime:
@@ -158,11 +226,18 @@ def _midnight(day: str) -> dt.datetime:
 
 
 def _fill(sheet: Any, columns: Sequence[str], records: Iterable[dict[str, Any]]) -> None:
-    sheet.append(list(columns))
+    from openpyxl.styles import Alignment, Font
+
+    sheet.append([header(c) for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    styled: dict[int, Any] = {}
     for r, record in enumerate(records, start=2):
         for c, column in enumerate(columns, start=1):
             value = record[column]
             cell = sheet.cell(row=r, column=c)
+            _style(cell, column, styled)
             if value is None:
                 continue
             if column in NUMBER_COLUMNS or isinstance(value, bool):
@@ -173,12 +248,66 @@ def _fill(sheet: Any, columns: Sequence[str], records: Iterable[dict[str, Any]])
                 cell.quotePrefix = str(value).startswith(("=", "+", "-", "@"))
 
 
-def _widths(sheet: Any) -> None:
-    for column in sheet.columns:
-        longest = max(
-            (len(str(cell.value)) for cell in column if cell.value is not None), default=8
+def _style(cell: Any, column: str, styled: dict[int, Any]) -> None:
+    """Wrapped and top-aligned text, numbers in their format.
+
+    openpyxl hashes a style object on every assignment, which a sheet of 10,000 rows
+    feels; every cell below the first of its column gets a copy of that cell's style.
+    """
+    from openpyxl.styles import Alignment
+
+    first = styled.get(cell.column)
+    if first is not None:
+        cell._style = copy(first._style)
+        return
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if column in NUMBER_COLUMNS:
+        cell.number_format = NUMBER_FORMATS.get(column, "0.000")
+    styled[cell.column] = cell
+
+
+def _lay_out(sheet: Any, columns: Sequence[str], printed: int) -> None:
+    """Readable on screen (wrapped text, frozen header, filters) and on paper (landscape,
+    the printed columns fit to the page width, the header repeated on every page)."""
+    from openpyxl.utils import get_column_letter
+
+    widths = []
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        widths.append(WIDTHS.get(column) or _fitted(sheet[letter]))
+        sheet.column_dimensions[letter].width = widths[-1]
+    _row_heights(sheet, widths[: max(printed, 1)])
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.print_area = f"A1:{get_column_letter(max(printed, 1))}{max(sheet.max_row, 1)}"
+
+
+def _row_heights(sheet: Any, widths: Sequence[float]) -> None:
+    """Heights for the wrapped lines of the printed columns: spreadsheets do not grow rows
+    of a file they open, so without them wrapped text runs into the row below. (The long
+    columns beyond the print area show their first lines; the cell holds all of it.)"""
+    for row in sheet.iter_rows(max_col=len(widths)):
+        lines = max(
+            (_lines(str(c.value), widths[c.column - 1]) for c in row if c.value is not None),
+            default=1,
         )
-        sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, longest + 2))
+        sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+
+
+def _lines(text: str, width: float) -> int:
+    per_line = max(1, int(width * 0.95))  # a width unit is about one average character
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def _fitted(cells: Sequence[Any]) -> float:
+    longest = max((len(str(c.value)) for c in cells if c.value is not None), default=8)
+    return float(min(50, max(8, longest + 2)))
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -221,7 +350,7 @@ def _fixed_zip_times(data: bytes) -> bytes:
     return out.getvalue()
 
 
-RENDERERS: dict[ExportFormat, Callable[[Sequence[Row], dict[str, Any], str], bytes]] = {
+RENDERERS: dict[ExportFormat, Callable[[Sequence[Row], dict[str, Any], ExportRequest], bytes]] = {
     ExportFormat.CSV: _csv,
     ExportFormat.XLSX: _xlsx,
     ExportFormat.JSON: _json,
