@@ -23,6 +23,7 @@ OUT = ROOT / "bench-out"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+import planner  # noqa: E402
 from generate import generate  # noqa: E402
 
 
@@ -73,6 +74,29 @@ def slope(points: list[tuple[int, float]]) -> float:
     )
 
 
+def teams_samples(gm: str) -> list[Sample]:
+    """What `teams` adds to `rank`: on the bundled catalogue and at 1,000 SMEs x 100 needs."""
+    path = str(catalogue(1000, 100))
+    search = [sys.executable, str(ROOT / "bench" / "teams_search.py")]
+    for argv in (search, [*search, path]):  # the search alone, in-process CPU time
+        print(
+            "  " + subprocess.run(argv, capture_output=True, text=True).stdout.strip(),
+            file=sys.stderr,
+        )
+    return [
+        best_of(3, "rank --country cape-verde (bundled)", [gm, "rank", "--country", "cv"]),
+        best_of(3, "teams --country cape-verde (bundled)", [gm, "teams", "--country", "cv"]),
+        best_of(
+            3, "rank 1,000 SMEs x 100 needs, JSON", [gm, "rank", "--data", path, "--format", "json"]
+        ),
+        best_of(
+            3,
+            "teams 1,000 SMEs x 100 needs, JSON",
+            [gm, "teams", "--data", path, "--format", "json"],
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -90,6 +114,7 @@ def main() -> None:
         ),
         best_of(3, "rank --country vietnam (bundled)", [gm, "rank", "--country", "vietnam"]),
     ]
+    samples += teams_samples(gm)
     validate_cat = catalogue(10000, 10)
     samples.append(
         measure("validate 10,000 SME files", [gm, "validate", str(validate_cat / "smes")])
@@ -133,6 +158,7 @@ def main() -> None:
             f"rank time {slope(rank_points[-2:]):.2f}, rank peak memory "
             f"{slope(memory_points[-2:]):.2f}, bm25s time {slope(bm25_points[-2:]):.2f}"
         )
+    planner.report(planner.run_all())
 
 
 if __name__ == "__main__":

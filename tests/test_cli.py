@@ -20,7 +20,7 @@ from gssc_match.cli import app
 from gssc_match.matching.scoring import DEFAULT_WEIGHTS as WEIGHTS_FILE
 from gssc_match.outputs.rows import NUMBER_COLUMNS, output_columns
 
-COMMANDS = ("validate", "schema", "rank", "export", "evaluate", "weights")
+COMMANDS = ("validate", "schema", "rank", "export", "evaluate", "weights", "plan", "teams")
 COLUMNS = output_columns()
 VIETNAM_NEEDS = {"vn-hue-canh-bao-lu", "vn-hoi-an-lantern-crafts"}
 

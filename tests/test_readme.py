@@ -44,7 +44,7 @@ COMMANDS = _readme_commands()
 
 def test_the_readme_shows_every_command() -> None:
     shown = {c.split()[0] for c in COMMANDS}
-    assert shown >= {"rank", "validate", "export", "evaluate", "schema"}
+    assert shown >= {"rank", "validate", "export", "evaluate", "schema", "plan"}
 
 
 @pytest.mark.parametrize("command", COMMANDS)

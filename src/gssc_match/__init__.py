@@ -1,7 +1,8 @@
 """gssc-match: pair European SME solutions with the needs of small and mid-sized cities.
 
 The public API (imported lazily, so that `validate` never pays for scikit-learn):
-`open_catalogue`, `rank`, `Selection`, `load_weights`, `validate`, `remedies_of`.
+`open_catalogue`, `rank`, `suggest_teams`, `Selection`, `load_weights`, `validate`,
+`remedies_of`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "open_catalogue": "api",
     "rank": "api",
+    "suggest_teams": "api",
     "Result": "outputs.rows",
     "Selection": "selection",
     "Matcher": "matching.ranking",

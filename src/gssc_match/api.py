@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalogue.loader import Catalogue, data_dir, load_catalogue
 from .errors import CatalogueError
 from .matching.ranking import Matcher
 from .matching.scoring import Weights, load_weights
 from .outputs.rows import Context, Result, rows_for_matches, rows_for_shortlists
+from .outputs.team_rows import TeamResult, rows_for_suggestions
 from .progress import Progress, silent
 from .selection import Selection
+
+if TYPE_CHECKING:
+    from .planning.agenda import Agenda
 
 
 def open_catalogue(data: Path | None = None, progress: Progress = silent) -> Catalogue:
@@ -42,3 +47,37 @@ def rank(
     shortlists = tuple(progress(matcher.shortlists(selection), total, "ranking"))
     rows = tuple(rows_for_shortlists(shortlists, context))
     return Result(weights, shortlists, (), rows, context)
+
+
+def plan(
+    mission_path: Path,
+    catalogue: Catalogue,
+    weights: Weights | None = None,
+    *,
+    accept_gap: float = 0.0,
+) -> Agenda:
+    """Read a mission, check it against the catalogue, and plan its agenda."""
+    from .planning.agenda import agenda_of
+    from .planning.build import plan_mission
+    from .planning.load import load_mission
+
+    mission = load_mission(mission_path, catalogue)
+    matcher = Matcher(catalogue, weights or load_weights())
+    return agenda_of(plan_mission(mission, catalogue, matcher, accept_gap=accept_gap))
+
+
+def suggest_teams(
+    catalogue: Catalogue,
+    selection: Selection | None = None,
+    weights: Weights | None = None,
+    size: int = 3,
+    top: int = 3,
+) -> TeamResult:
+    """Teams of 2..size SMEs for the selected needs, with the rows every output shows."""
+    from .matching.teams import TeamFinder
+
+    selection = selection or Selection()
+    weights = weights or load_weights()
+    finder = TeamFinder(Matcher(catalogue, weights))
+    suggestions = tuple(finder.suggestions(selection, size, top))
+    return TeamResult(weights, suggestions, tuple(rows_for_suggestions(suggestions)))

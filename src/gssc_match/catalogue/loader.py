@@ -17,15 +17,18 @@ from ..memory import gc_paused
 from ..problems import Level, Problem, error, printable, warning
 from ..progress import Progress, silent
 from .concepts import ConceptIndex
+from .mission import Mission, mission_problems, reference_problems
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .schema import parse_record
 from .taxonomy import Taxonomy
+from .team_judgments import TEAM_JUDGMENTS_FILE, TeamJudgmentsFile
 from .yamlsafe import Document, load_file
 
 DATA_ENV = "GSSC_MATCH_DATA"
 TAXONOMY_FILE = "taxonomy.yaml"
 JUDGMENTS_FILE = "judgments.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
+MISSIONS_DIR = "missions"
 
 
 class Kind(StrEnum):
@@ -35,6 +38,8 @@ class Kind(StrEnum):
     NEED = "need"
     TAXONOMY = "taxonomy"
     JUDGMENTS = "judgments"
+    MISSION = "mission"
+    TEAM_JUDGMENTS = "team-judgments"
 
 
 def bundled_data() -> Path:
@@ -86,6 +91,7 @@ class Checked:
     needs: dict[str, tuple[Need, str]] = field(default_factory=dict)
     judgments: list[tuple[dict[str, Judgment], Document]] = field(default_factory=list)
     digests: dict[Path, str] = field(default_factory=dict)
+    missions: list[tuple[Mission, Document]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -207,6 +213,7 @@ def check_files(
         for path in progress(paths, len(paths), "reading"):
             _check_file(path, taxonomy, index, checked)
     checked.problems += _cross_file(checked)
+    checked.problems += _cross_missions(checked, taxonomy)
     checked.problems.sort()
     return checked
 
@@ -230,6 +237,10 @@ def _check_file(
         _check_need(document, path, taxonomy, index, checked)
     elif kind is Kind.JUDGMENTS:
         _check_judgments(document, checked)
+    elif kind is Kind.MISSION:
+        _check_mission(document, checked)
+    elif kind is Kind.TEAM_JUDGMENTS:  # ids are checked by `evaluate --teams`
+        checked.problems += parse_record(document, TeamJudgmentsFile)[1]
     else:
         _, more = load_taxonomy(path)
         checked.problems += [p for p in more if p not in problems]
@@ -242,8 +253,12 @@ def kind_of(path: Path, document: Document | None = None) -> Kind | None:
         return Kind.TAXONOMY
     if path.name == JUDGMENTS_FILE:
         return Kind.JUDGMENTS
+    if path.name == TEAM_JUDGMENTS_FILE:
+        return Kind.TEAM_JUDGMENTS
     if parents and parents[0] == "smes":
         return Kind.SME
+    if parents and parents[0] == MISSIONS_DIR:
+        return Kind.MISSION
     if len(parents) > 1 and parents[1] == "needs":
         return Kind.NEED
     keys = set(document.data) if document else set()
@@ -251,6 +266,8 @@ def kind_of(path: Path, document: Document | None = None) -> Kind | None:
         return Kind.SME
     if "city" in keys or "priority" in keys:
         return Kind.NEED
+    if "sessions" in keys or "delegations" in keys:
+        return Kind.MISSION
     return None
 
 
@@ -305,6 +322,42 @@ def _check_judgments(document: Document, checked: Checked) -> None:
     checked.problems += problems
     if parsed is not None:
         checked.judgments.append((parsed.root, document))
+
+
+def _check_mission(document: Document, checked: Checked) -> None:
+    mission, problems = parse_record(document, Mission)
+    checked.problems += problems
+    if mission is not None:
+        checked.problems += mission_problems(mission, document)
+        checked.missions.append((mission, document))
+
+
+def _cross_missions(checked: Checked, taxonomy: Taxonomy | None) -> list[Problem]:
+    """Missions must name needs of their country and SMEs of the catalogue.
+
+    A mission checked without the records (`validate missions/x.yaml`) is checked against
+    the catalogue it lives in (`<catalogue>/missions/x.yaml`).
+    """
+    countries = taxonomy.countries if taxonomy else {}
+    problems = []
+    homes: dict[Path, Checked] = {}
+    for mission, document in checked.missions:
+        records = checked
+        home = Path(document.path).parent.parent
+        if not (checked.needs or checked.smes) and (home / "needs").is_dir():
+            if home not in homes:
+                homes[home] = check_files(catalogue_files(home), None, tag_warnings=False)
+            records = homes[home]
+        needs = {k: need for k, (need, _) in records.needs.items()}
+        smes = {k: sme for k, (sme, _) in records.smes.items()}
+        problems += reference_problems(mission, document, needs, smes, countries)
+    return problems
+
+
+def mission_files(root: Path) -> list[Path]:
+    """The mission files of a catalogue folder (checked by `validate`, not read by `rank`)."""
+    folder = root / MISSIONS_DIR
+    return expand([folder])[0] if folder.is_dir() else []
 
 
 def _id_matches_stem(document: Document, path: Path, record_id: str) -> list[Problem]:

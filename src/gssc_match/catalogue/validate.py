@@ -13,6 +13,7 @@ from .loader import (
     check_files,
     expand,
     load_taxonomy,
+    mission_files,
     same_file,
     taxonomy_path,
 )
@@ -41,7 +42,8 @@ def validate(root: Path, paths: Sequence[Path] = (), progress: Progress = silent
     """Validate the given files and folders, or the whole catalogue at `root` when none."""
     tax_file = taxonomy_path(root)
     taxonomy, problems = load_taxonomy(tax_file)
-    given, missing = expand(paths) if paths else (catalogue_files(root), [])
+    whole = catalogue_files(root) + mission_files(root)
+    given, missing = expand(paths) if paths else (whole, [])
     targets = [t for t in given if not same_file(t, tax_file)]
     checked = check_files(targets, taxonomy, progress=progress)
     all_problems = sorted(set(problems + missing + checked.problems))

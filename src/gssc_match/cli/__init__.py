@@ -7,6 +7,8 @@ library (catalogue files, matching, ...). The console script calls `main`.
 from __future__ import annotations
 
 from . import catalogue, matching
+from . import planning as planning
+from . import teams as teams  # registers `teams`
 from . import weights as weights_command
 from .app import _progress_bar, app, main
 

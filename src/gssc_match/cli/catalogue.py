@@ -43,13 +43,22 @@ class SchemaKind(StrEnum):
 
     SME = "sme"
     NEED = "need"
+    MISSION = "mission"
 
 
 @app.command()
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="sme or need.")],
+    kind: Annotated[SchemaKind, typer.Argument(help="sme, need or mission.")],
 ) -> None:
-    """Print the JSON Schema of an SME or need file, for editors with a YAML language server."""
+    """Print the JSON Schema of an SME, need or mission file, for editors with a YAML server."""
+    from pydantic import BaseModel
+
+    from ..catalogue.mission import Mission
     from ..catalogue.models import Need, Sme
 
-    sys.stdout.write(json_schema(Sme if kind is SchemaKind.SME else Need))
+    models: dict[SchemaKind, type[BaseModel]] = {
+        SchemaKind.SME: Sme,
+        SchemaKind.NEED: Need,
+        SchemaKind.MISSION: Mission,
+    }
+    sys.stdout.write(json_schema(models[kind]))

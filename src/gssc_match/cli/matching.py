@@ -131,9 +131,26 @@ def evaluate(
     ),
     weights: WeightsOption = None,
     data: DataOption = None,
+    teams: Annotated[
+        bool, typer.Option("--teams", help="Measure team suggestions instead (see `teams`).")
+    ] = False,
+    team_judgments: Annotated[
+        Path | None,
+        typer.Option(
+            "--team-judgments",
+            help="Team judgments file. Default: team-judgments.yaml of the catalogue.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Measure ranking quality on graded judgments, beside BM25 and plain TF-IDF baselines."""
     import json
+
+    if teams:
+        from .teams import evaluate_teams_command
+
+        evaluate_teams_command(team_judgments, fmt is EvaluateFormat.JSON, weights, data)
+        return
 
     from ..api import open_catalogue
     from ..catalogue.loader import JUDGMENTS_FILE, data_dir

@@ -19,6 +19,7 @@ from ..catalogue.schema import load_record, parse_record
 from ..catalogue.yamlsafe import Plain, load_file
 from ..errors import CatalogueError
 from ..problems import Problem
+from .team_weights import TeamWeights
 
 WEIGHTS_ENV = "GSSC_MATCH_WEIGHTS"
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.yaml")
@@ -121,6 +122,7 @@ class Weights(Record):
     labels: LabelCutoffs = Field(default_factory=LabelCutoffs.unfitted)
     text: TextSettings
     concept: ConceptSettings
+    teams: TeamWeights = Field(default_factory=TeamWeights)
 
     def of(self, part: Part) -> float:
         return _PART_WEIGHT[part](self.parts)

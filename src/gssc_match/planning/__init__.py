@@ -1,0 +1,1 @@
+"""Missions: time slots across clocks, the meeting solver, and agendas."""
