@@ -2,7 +2,7 @@
 
 The public API (imported lazily, so that `validate` never pays for scikit-learn):
 `open_catalogue`, `rank`, `suggest_teams`, `Selection`, `load_weights`, `validate`,
-`remedies_of`.
+`taxonomy_gaps`, `diagnose`, `remedies_of`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _EXPORTS = {
     "Matcher": "matching.ranking",
     "load_weights": "matching.scoring",
     "validate": "catalogue.validate",
+    "taxonomy_gaps": "api",
+    "diagnose": "api",
     "remedies_of": "catalogue.remedies",
 }
 

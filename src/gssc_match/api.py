@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .catalogue.loader import Catalogue, data_dir, load_catalogue
+from .catalogue.gaps import GapReport, find_gaps, records_of
+from .catalogue.loader import Catalogue, Checked, data_dir, load_catalogue
 from .errors import CatalogueError
+from .matching.doctor import Diagnosis, Side
+from .matching.doctor import diagnose as diagnose_record
 from .matching.ranking import Matcher
 from .matching.scoring import Weights, load_weights
 from .outputs.rows import Context, Result, rows_for_matches, rows_for_shortlists
@@ -20,10 +23,34 @@ if TYPE_CHECKING:
 
 def open_catalogue(data: Path | None = None, progress: Progress = silent) -> Catalogue:
     """Load a catalogue; raises CatalogueError listing every error if any file is invalid."""
+    return _open(data, progress)[0]
+
+
+def _open(data: Path | None, progress: Progress = silent) -> tuple[Catalogue, Checked]:
     catalogue, checked = load_catalogue(data_dir(data), progress)
     if catalogue is None or checked.errors:
         raise CatalogueError(checked.errors or checked.problems)
-    return catalogue
+    return catalogue, checked
+
+
+def taxonomy_gaps(data: Path | None = None, top: int = 20) -> GapReport:
+    """The most used words and phrases of a catalogue that no taxonomy concept covers."""
+    catalogue, checked = _open(data)
+    return find_gaps(records_of(checked), catalogue.taxonomy, top)
+
+
+def diagnose(
+    record_id: str,
+    side: Side,
+    *,
+    data: Path | None = None,
+    weights_path: Path | None = None,
+    top: int = 5,
+    limit: int = 5,
+) -> Diagnosis:
+    """What the scorer reads in one SME or need, and the records it nearly matches."""
+    matcher = Matcher(open_catalogue(data), load_weights(weights_path))
+    return diagnose_record(matcher, side, record_id, top, limit)
 
 
 def rank(

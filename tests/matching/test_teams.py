@@ -318,3 +318,24 @@ def test_trust_scales_claims_by_relevance_against_the_best(two_part: Catalogue) 
     relevance = np.array([0.4, 0.2, 0.1, 0.0])
     assert finder._trust(relevance, [0, 1, 2]).tolist() == pytest.approx([1.0, 0.5, 0.25])
     assert _finder(two_part)._trust(relevance, [0, 1]).tolist() == [1.0, 1.0]  # off by default
+
+
+def test_every_bundled_suggestion_keeps_the_rules() -> None:
+    """On every bundled need: ranked teams beat the single SME by the margin, score as the
+    visible sum, have 2-3 members who all bring something, in descending score order."""
+    weights = load_weights()
+    settings = weights.teams
+    result = suggest_teams(open_catalogue(), Selection(), weights, top=5)
+    assert len(result.suggestions) == len(open_catalogue().needs)
+    for suggestion in result.suggestions:
+        scores = [t.score for t in suggestion.teams]
+        assert scores == sorted(scores, reverse=True)
+        assert [t.rank for t in suggestion.teams] == list(range(1, len(scores) + 1))
+        assert bool(suggestion.teams) != bool(suggestion.reason)
+        for team in suggestion.teams:
+            assert suggestion.best_single is not None
+            assert team.score >= suggestion.best_single.score + settings.margin - 1e-9
+            assert 2 <= len(team.members) <= 3
+            assert len({m.sme.id for m in team.members}) == len(team.members)
+            assert all(m.unique >= settings.min_unique - 1e-4 for m in team.members)
+            assert team.score == pytest.approx(sum(c.points for c in team.contributions), abs=1e-6)

@@ -32,6 +32,14 @@ class ConceptHit(NamedTuple):
     surface: str
 
 
+class ConceptSpan(NamedTuple):
+    """A concept named at some token positions of an analysed text."""
+
+    start: int
+    length: int
+    concept_id: str
+
+
 class ConceptIndex:
     """All synonyms of a taxonomy, ready for phrase lookup and fuzzy tag matching."""
 
@@ -73,6 +81,14 @@ class ConceptIndex:
     def find(self, text: str | Analysed) -> list[ConceptHit]:
         """Every concept named in a text, longest phrase first at each position."""
         analysed = text if isinstance(text, Analysed) else analyse(text)
+        words = analysed.words
+        return [
+            ConceptHit(concept, _join(words[start : start + length]))
+            for start, length, concept in self.spans(analysed)
+        ]
+
+    def spans(self, analysed: Analysed) -> list[ConceptSpan]:
+        """Where each concept is named: token positions, longest phrase first at each one."""
         keys, words = analysed.stems, analysed.words
         lengths_from, abbreviations = self.lengths_from, self.abbreviations
         # Only positions where a phrase or an abbreviation can start need a closer look.
@@ -80,20 +96,19 @@ class ConceptIndex:
             {i for i, key in enumerate(keys) if key in lengths_from}
             | {i for i, word in enumerate(words) if word in abbreviations}
         )
-        hits: list[ConceptHit] = []
+        found: list[ConceptSpan] = []
         free = 0
         for i in candidates:
             if i < free:
                 continue
             length = self._longest_at(keys, i, lengths_from.get(keys[i], ()))
             if length:
-                concept = self.phrases[keys[i : i + length]]
-                hits.append(ConceptHit(concept, _join(words[i : i + length])))
+                found.append(ConceptSpan(i, length, self.phrases[keys[i : i + length]]))
                 free = i + length
             elif words[i] in abbreviations:
-                hits.append(ConceptHit(abbreviations[words[i]], words[i]))
+                found.append(ConceptSpan(i, 1, abbreviations[words[i]]))
                 free = i + 1
-        return hits
+        return found
 
     def _longest_at(self, keys: tuple[str, ...], start: int, lengths: Sequence[int]) -> int:
         for length in lengths:

@@ -16,6 +16,7 @@ from ..errors import UsageError
 from ..memory import gc_paused
 from ..problems import Level, Problem, error, printable, warning
 from ..progress import Progress, silent
+from .blind import blind_spot, need_texts, sme_texts
 from .concepts import ConceptIndex
 from .mission import Mission, mission_problems, reference_problems
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
@@ -286,6 +287,9 @@ def _check_sme(
     if taxonomy and sme.cluster not in taxonomy.clusters:
         checked.problems.append(_unknown_ref(document, "cluster", sme.cluster, taxonomy.clusters))
     checked.problems += _tag_warnings(document, sme.tags, index)
+    checked.problems += _blind_warnings(
+        document, taxonomy if index else None, sme.tags, sme_texts(sme)
+    )
     if sme.id in checked.smes:
         checked.problems.append(_duplicate(document, sme.id, checked.smes[sme.id][1]))
     else:
@@ -311,6 +315,9 @@ def _check_need(
         msg = f"country '{need.country}' does not match its folder needs/{path.parent.name}/"
         checked.problems.append(error(document.path, line, col, msg, "folder"))
     checked.problems += _tag_warnings(document, need.tags, index)
+    checked.problems += _blind_warnings(
+        document, taxonomy if index else None, need.tags, need_texts(need)
+    )
     if need.id in checked.needs:
         checked.problems.append(_duplicate(document, need.id, checked.needs[need.id][1]))
     else:
@@ -389,6 +396,19 @@ def _tag_warnings(document: Document, tags: list[str], index: ConceptIndex | Non
             msg = f"tag '{printable(tag)}' is not in the taxonomy; did you mean '{suggestion}'?"
             problems.append(warning(document.path, line, col, msg, "tag"))
     return problems
+
+
+def _blind_warnings(
+    document: Document, taxonomy: Taxonomy | None, tags: Sequence[str], texts: Sequence[str]
+) -> list[Problem]:
+    """A record the taxonomy cannot read, reported at its description (validate only)."""
+    if not taxonomy:
+        return []
+    why = blind_spot(taxonomy, tags, texts)
+    if why is None:
+        return []
+    line, col = document.position(("description",))
+    return [warning(document.path, line, col, why, "concepts")]
 
 
 def _duplicate(document: Document, record_id: str, first: str) -> Problem:

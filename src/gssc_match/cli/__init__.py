@@ -7,9 +7,18 @@ library (catalogue files, matching, ...). The console script calls `main`.
 from __future__ import annotations
 
 from . import catalogue, matching
+from . import diagnostics as diagnostics
 from . import planning as planning
 from . import teams as teams  # registers `teams`
 from . import weights as weights_command
 from .app import _progress_bar, app, main
 
-__all__ = ["_progress_bar", "app", "catalogue", "main", "matching", "weights_command"]
+__all__ = [
+    "_progress_bar",
+    "app",
+    "catalogue",
+    "diagnostics",
+    "main",
+    "matching",
+    "weights_command",
+]
