@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -64,6 +65,39 @@ def catalogue(smes: int, needs: int) -> Path:
     return path
 
 
+def report(samples: list[Sample], header: bool = True) -> None:
+    if header:
+        print(f"{'operation':<48} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
+    for s in samples:
+        print(f"{s.label:<48} {s.wall:>8.2f} {s.cpu:>8.2f} {s.peak_mb:>8.0f}")
+
+
+def intake_samples(gm: str, cat: Path) -> list[Sample]:
+    """`import` of the same 10,000 SMEs from a sheet (CSV and XLSX), into an empty folder.
+
+    The sheets are the catalogue's own `export --catalogue`, so both sides hold the same
+    records; import parses, normalises, validates and writes 10,000 YAML files.
+    """
+    found = []
+    for suffix in ("csv", "xlsx"):
+        sheet = OUT / f"smes-10000.{suffix}"
+        if not sheet.exists():
+            subprocess.run(
+                [gm, "export", "--catalogue", "smes", "--data", str(cat), "--out", str(sheet)],
+                check=True,
+                capture_output=True,
+            )
+        target = OUT / "import-out"
+        shutil.rmtree(target, ignore_errors=True)
+        label = f"import 10,000 SME rows ({suffix.upper()})"
+        found.append(measure(label, [gm, "import", "sme", str(sheet), "--out", str(target)]))
+        written = len(list(target.glob("*.yaml")))
+        if written != 10_000:
+            raise SystemExit(f"{label}: wrote {written} files, not 10,000")
+        shutil.rmtree(target)
+    return found
+
+
 def slope(points: list[tuple[int, float]]) -> float:
     """Least-squares exponent b in value ~ N^b (1.0 means linear)."""
     xs = [math.log(n) for n, _ in points]
@@ -101,9 +135,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--needs", type=int, default=1000)
+    parser.add_argument(
+        "--intake-only", action="store_true", help="only validate vs import of 10,000 SMEs"
+    )
     args = parser.parse_args()
     gm = str(BIN / "gssc-match")
     py = sys.executable
+    if args.intake_only:
+        cat = catalogue(10000, 10)
+        report([measure("validate 10,000 SME files", [gm, "validate", str(cat / "smes")])])
+        report(intake_samples(gm, cat), header=False)
+        return
     samples = [
         best_of(5, "gssc-match --help", [gm, "--help"]),
         best_of(5, "validate bundled catalogue", [gm, "validate"]),
@@ -119,6 +161,7 @@ def main() -> None:
     samples.append(
         measure("validate 10,000 SME files", [gm, "validate", str(validate_cat / "smes")])
     )
+    samples += intake_samples(gm, validate_cat)
     rank_points, bm25_points, memory_points = [], [], []
     for n in [int(s) for s in args.sizes.split(",")]:
         path = catalogue(n, args.needs)
@@ -144,9 +187,7 @@ def main() -> None:
         out = OUT / f"export-1000.{suffix}"
         argv = [gm, "export", "--data", str(export_cat), "--top", "10", "--out", str(out)]
         samples.append(measure(label, [*argv, "--force"]))
-    print(f"{'operation':<48} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
-    for s in samples:
-        print(f"{s.label:<48} {s.wall:>8.2f} {s.cpu:>8.2f} {s.peak_mb:>8.0f}")
+    report(samples)
     if len(rank_points) > 1:
         print(
             f"\ngrowth exponent in N over all sizes (1.0 = linear): rank time "

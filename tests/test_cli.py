@@ -31,6 +31,8 @@ COMMANDS = (
     "teams",
     "taxonomy",
     "doctor",
+    "template",
+    "import",
 )
 COLUMNS = output_columns()
 VIETNAM_NEEDS = {"vn-hue-canh-bao-lu", "vn-hoi-an-lantern-crafts"}
@@ -137,8 +139,8 @@ def test_a_missing_data_folder_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_an_empty_data_folder_is_an_error_not_a_crash(tmp_path: Path) -> None:
     result = run("rank", "--data", str(tmp_path))
-    assert result.exit_code == 2
-    assert "nothing to rank" in result.stderr
+    assert result.exit_code == 1
+    assert "no SME or need files here" in result.stderr
 
 
 def test_a_catalogue_of_one_sme_ranks(mini_copy: Path) -> None:

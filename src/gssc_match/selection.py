@@ -19,6 +19,8 @@ class Selection:
     sme_id: str | None = None
     top: int = 5
     min_score: float = 0.0
+    priority: str | None = None
+    """Only needs of this priority (high, medium or low)."""
 
     def describe(self) -> str:
         """`country vietnam, cluster water, top 5`: every option that differs from the default.

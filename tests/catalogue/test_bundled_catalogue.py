@@ -35,9 +35,15 @@ TEAM_JUDGMENTS = DATA / "team-judgments.yaml"
 def test_validates_without_errors() -> None:
     result = validate(DATA)
     assert result.ok, [p.render() for p in result.problems]
-    # team-judgments.yaml is read by the teams loader (issue 12), not by validate yet.
-    catalogue_files = [p for p in DATA.rglob("*.yaml") if p != TEAM_JUDGMENTS]
-    assert result.files_checked == len(catalogue_files)
+    records = [*DATA.glob("smes/*.yaml"), *DATA.glob("needs/*/*.yaml")]
+    missions = list(DATA.glob("missions/*.yaml"))
+    # team-judgments.yaml is read by `evaluate --teams`; the taxonomy and judgments count.
+    assert result.files_checked == len(records) + len(missions) + 2
+
+
+def test_validates_without_warnings_so_strict_passes() -> None:
+    result = validate(DATA).strict()
+    assert result.ok and not result.problems, [p.render() for p in result.problems]
 
 
 def test_fifty_smes_ten_per_cluster(bundled: Catalogue) -> None:

@@ -59,7 +59,7 @@ CASES = [
     (
         "country: ES\n",
         "country: Spain\n",
-        "3:10: 'country': 'Spain' is not an ISO 3166-1 alpha-2 country code, like ES or PL"
+        "3:10: 'country': 'Spain' is not an ISO 3166-1 alpha-2 country code; did you mean ES?"
         " (schema)",
     ),
     (

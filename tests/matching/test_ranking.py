@@ -323,9 +323,11 @@ def test_a_need_nothing_fits_is_flagged(everything: Result, weights: Weights) ->
     assert row.no_good_match and row.sme_id is None and row.score is None
 
 
-def test_shortlists_come_in_need_id_order(everything: Result) -> None:
-    ids = [s.need.id for s in everything.shortlists]
-    assert ids == sorted(ids)
+def test_shortlists_come_by_priority_then_need_id(everything: Result) -> None:
+    order = {"high": 0, "medium": 1, "low": 2}
+    keys = [(order[s.need.priority], s.need.id) for s in everything.shortlists]
+    assert keys == sorted(keys)
+    assert len({priority for priority, _ in keys}) > 1  # the fixture mixes priorities
 
 
 def _relevant(match: Match, weights: Weights) -> bool:
@@ -394,7 +396,7 @@ def test_the_reverse_view_filters_by_country(mini: Catalogue, weights: Weights) 
 def test_select_by_need_ids(mini: Catalogue, weights: Weights) -> None:
     chosen = ("vn-hue-canh-bao-lu", "cl-temuco-residuos-organicos")
     result = rank(mini, Selection(need_ids=chosen), weights)
-    assert [s.need.id for s in result.shortlists] == sorted(chosen)
+    assert [s.need.id for s in result.shortlists] == list(chosen)  # high before medium
 
 
 def test_select_by_city_ignores_case_and_accents(mini: Catalogue, weights: Weights) -> None:

@@ -1,5 +1,10 @@
 """ISO code lists used to check records (generated once from pycountry; stable standards)."""
 
+from functools import lru_cache
+from importlib import resources
+
+from .text import fold
+
 COUNTRY_CODES: frozenset[str] = frozenset(
     """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN
@@ -27,3 +32,20 @@ LANGUAGE_CODES: frozenset[str] = frozenset(
     """.split()
 )
 """ISO 639-1 language codes."""
+
+
+def code_for_country_name(name: str) -> str | None:
+    """The ISO code of a country written by name (`Spain`, `España`, `Polska`), if known."""
+    return _codes_by_name().get(_name_key(name))
+
+
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, str]:
+    # Read only when a file names a country instead of its code: a message, not the hot path.
+    text = resources.files(__package__).joinpath("country_names.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if not line.startswith("#"))
+    return {_name_key(name): code for code, name in rows}
+
+
+def _name_key(name: str) -> str:
+    return "".join(ch for ch in fold(name) if ch.isalnum())

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
-from rapidfuzz import process
+from pydantic import BaseModel
 
-from ..errors import UsageError
+from ..errors import CatalogueError, UsageError
 from ..memory import gc_paused
 from ..problems import Level, Problem, error, printable, warning
 from ..progress import Progress, silent
@@ -21,14 +21,18 @@ from .concepts import ConceptIndex
 from .mission import Mission, mission_problems, reference_problems
 from .models import Judgment, JudgmentsFile, Need, Sme, TaxonomyFile
 from .schema import parse_record
+from .suggest import did_you_mean
 from .taxonomy import Taxonomy
 from .team_judgments import TEAM_JUDGMENTS_FILE, TeamJudgmentsFile
+from .text import fold
 from .yamlsafe import Document, load_file
 
 DATA_ENV = "GSSC_MATCH_DATA"
 TAXONOMY_FILE = "taxonomy.yaml"
 JUDGMENTS_FILE = "judgments.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
+"""Compared without case: `Lampione.YAML` is read like `lampione.yaml`, never skipped."""
+RECORD_FOLDERS = ("smes", "needs")
 MISSIONS_DIR = "missions"
 
 
@@ -80,6 +84,8 @@ class Catalogue:
     files: tuple[Path, ...]
     fingerprint: str = ""
     """SHA-256 over the input files' relative names and bytes, as they were read."""
+    warnings: tuple[Problem, ...] = ()
+    """What the user should hear even though the catalogue loaded (files not read)."""
 
 
 @dataclass
@@ -92,6 +98,8 @@ class Checked:
     needs: dict[str, tuple[Need, str]] = field(default_factory=dict)
     judgments: list[tuple[dict[str, Judgment], Document]] = field(default_factory=list)
     digests: dict[Path, str] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+    """Ids of records whose file has errors: references to them are not reported again."""
     missions: list[tuple[Mission, Document]] = field(default_factory=list)
 
     @property
@@ -110,6 +118,21 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
     if model is None or any(p.level is Level.ERROR for p in problems):
         return None, problems
     return Taxonomy(model, display, document.digest), problems
+
+
+def schema_references(root: Path, model: type[BaseModel]) -> dict[str, list[str]]:
+    """The taxonomy ids a record's field must name: an SME's cluster, a need's country.
+
+    A taxonomy that does not load gives none: the schema then leaves those fields open.
+    """
+    taxonomy, _ = load_taxonomy(taxonomy_path(root))
+    if taxonomy is None:
+        return {}
+    if model is Sme:
+        return {"cluster": sorted(taxonomy.clusters)}
+    if model is Need:
+        return {"country": sorted(taxonomy.countries)}
+    return {}
 
 
 def _taxonomy_duplicates(model: TaxonomyFile, document: Document) -> list[Problem]:
@@ -137,15 +160,46 @@ def load_catalogue(root: Path, progress: Progress = silent) -> tuple[Catalogue |
     taxonomy, problems = load_taxonomy(taxonomy_path(root))
     if taxonomy is None:
         return None, Checked(problems=problems)
-    checked = check_files(catalogue_files(root), taxonomy, tag_warnings=False, progress=progress)
-    checked.problems[:0] = problems
+    paths, layout = catalogue_files(root)
+    checked = check_files(paths, taxonomy, tag_warnings=False, progress=progress)
+    checked.problems[:0] = problems + layout
     smes = tuple(sme for _, (sme, _) in sorted(checked.smes.items()))
     needs = tuple(need for _, (need, _) in sorted(checked.needs.items()))
     tax_file = taxonomy_path(root)
     files = (*checked.files, tax_file)
     digests = {**checked.digests, tax_file: taxonomy.digest}
-    catalogue = Catalogue(root, taxonomy, smes, needs, files, _fingerprint(root, digests))
+    warnings = tuple(p for p in layout if p.level is Level.WARNING)
+    fingerprint = _fingerprint(root, digests)
+    catalogue = Catalogue(root, taxonomy, smes, needs, files, fingerprint, warnings)
     return catalogue, checked
+
+
+def is_record_file(value: str) -> bool:
+    """Whether a `--sme` value names a YAML file rather than an id (ids have no dot)."""
+    return Path(value).suffix.lower() in YAML_SUFFIXES
+
+
+def with_sme_file(catalogue: Catalogue, path: Path) -> tuple[Catalogue, str]:
+    """The catalogue plus one SME file from elsewhere, checked like any SME file; and its id.
+
+    Nothing is copied: the record joins the loaded catalogue only, replacing a record of
+    the same id (the file is the newer version). Raises CatalogueError if the file fails.
+    """
+    checked = Checked(files=[path])
+    document, problems = load_file(path, _display(path))
+    checked.problems += problems
+    if document is not None:
+        _check_sme(document, path, catalogue.taxonomy, None, checked)
+    if document is None or checked.errors or not checked.smes:
+        raise CatalogueError(checked.errors, f"the SME file {_display(path)}")
+    sme, _ = next(iter(checked.smes.values()))
+    others = [s for s in catalogue.smes if s.id != sme.id]
+    smes = tuple(sorted([*others, sme], key=lambda s: s.id))
+    # The provenance must change with the file's bytes, as it does with the catalogue's.
+    mixed = f"{catalogue.fingerprint}\0{path.name}\0{document.digest}".encode()
+    fingerprint = "sha256:" + hashlib.sha256(mixed).hexdigest()
+    files = (*catalogue.files, path)
+    return replace(catalogue, smes=smes, files=files, fingerprint=fingerprint), sme.id
 
 
 def _fingerprint(root: Path, digests: dict[Path, str]) -> str:
@@ -163,11 +217,19 @@ def _relative(path: Path, root: Path) -> str:
         return path.name
 
 
-def catalogue_files(root: Path) -> list[Path]:
-    """The record files of a catalogue folder, in a fixed order."""
-    files = [p for p in expand([root / "smes", root / "needs"])[0] if p.exists()]
+def catalogue_files(root: Path) -> tuple[list[Path], list[Problem]]:
+    """The record files of a catalogue folder, in a fixed order, and what is wrong with its layout.
+
+    A folder with neither SME nor need files is an error (a wrong `--data` must not pass CI
+    as "0 problems"); a file in a record folder that is not read is named in a warning.
+    """
+    folders = [root / name for name in RECORD_FOLDERS if (root / name).is_dir()]
+    records, problems = _search(folders)
+    if not records:
+        msg = "no SME or need files here: a catalogue holds smes/*.yaml and needs/<country>/*.yaml"
+        problems.append(error(_display(root), 1, 1, msg, "file"))
     judgments = root / JUDGMENTS_FILE
-    return files + ([judgments] if judgments.exists() else [])
+    return records + ([judgments] if judgments.exists() else []), problems
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -180,19 +242,52 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems = []
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            inside = {p for p in path.rglob("*") if _is_yaml_candidate(p, path)}
+            inside, skipped = _search([path])
             if not inside:
                 msg = "no YAML files (.yaml, .yml) in this folder"
                 problems.append(error(_display(path), 1, 1, msg, "file"))
             found.update(inside)
+            problems += skipped
         else:
             found.add(path)
     return sorted(found), problems
 
 
-def _is_yaml_candidate(path: Path, top: Path) -> bool:
-    hidden = any(part.startswith(".") for part in path.relative_to(top).parts)
-    return path.suffix in YAML_SUFFIXES and not hidden
+def _search(folders: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The YAML files under some folders, and a warning for each other file in a record folder."""
+    found: list[Path] = []
+    problems = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if _hidden(path, folder):
+                continue
+            if _is_yaml_name(path):
+                found.append(path)
+            elif _in_record_folder(path) and not _is_folder(path):
+                problems.append(_not_read(path))
+    return sorted(set(found)), problems
+
+
+def _hidden(path: Path, top: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(top).parts)
+
+
+def _is_yaml_name(path: Path) -> bool:
+    return path.suffix.lower() in YAML_SUFFIXES
+
+
+def _is_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _in_record_folder(path: Path) -> bool:
+    """Directly in smes/, or in a country folder of needs/: where every file should be a record."""
+    return path.parent.name == "smes" or path.parent.parent.name == "needs"
+
+
+def _not_read(path: Path) -> Problem:
+    msg = "not read: only .yaml and .yml files are records; rename it or move it out of this folder"
+    return warning(_display(path), 1, 1, msg, "file")
 
 
 def check_files(
@@ -209,10 +304,14 @@ def check_files(
     """
     checked = Checked(files=list(paths))
     # Tag suggestions are for people fixing files; ranking does not need them.
-    index = taxonomy.concept_index if taxonomy and tag_warnings else None
+    tags = (
+        _TagCheck(taxonomy.concept_index, taxonomy.accepted_tags)
+        if taxonomy and tag_warnings
+        else None
+    )
     with gc_paused():
         for path in progress(paths, len(paths), "reading"):
-            _check_file(path, taxonomy, index, checked)
+            _check_file(path, taxonomy, tags, checked)
     checked.problems += _cross_file(checked)
     checked.problems += _cross_missions(checked, taxonomy)
     checked.problems.sort()
@@ -220,7 +319,7 @@ def check_files(
 
 
 def _check_file(
-    path: Path, taxonomy: Taxonomy | None, index: ConceptIndex | None, checked: Checked
+    path: Path, taxonomy: Taxonomy | None, tags: _TagCheck | None, checked: Checked
 ) -> None:
     display = _display(path)
     document, problems = load_file(path, display)
@@ -230,12 +329,11 @@ def _check_file(
     checked.digests[path] = document.digest
     kind = kind_of(path, document)
     if kind is None:
-        msg = "cannot tell whether this is an SME or a need; put it under smes/ or needs/<country>/"
-        checked.problems.append(error(display, 1, 1, msg, "file"))
+        checked.problems.append(warning(display, 1, 1, UNKNOWN_KIND, "file"))
     elif kind is Kind.SME:
-        _check_sme(document, path, taxonomy, index, checked)
+        _check_sme(document, path, taxonomy, tags, checked)
     elif kind is Kind.NEED:
-        _check_need(document, path, taxonomy, index, checked)
+        _check_need(document, path, taxonomy, tags, checked)
     elif kind is Kind.JUDGMENTS:
         _check_judgments(document, checked)
     elif kind is Kind.MISSION:
@@ -245,6 +343,13 @@ def _check_file(
     else:
         _, more = load_taxonomy(path)
         checked.problems += [p for p in more if p not in problems]
+
+
+UNKNOWN_KIND = (
+    "skipped: not a catalogue file (SMEs go under smes/, needs under needs/<country>/; "
+    "elsewhere a file is read when it has an SME's 'cluster' or 'offerings' key, a need's "
+    "'city' or 'priority' key, or a mission's 'sessions' or 'delegations' key)"
+)
 
 
 def kind_of(path: Path, document: Document | None = None) -> Kind | None:
@@ -276,19 +381,20 @@ def _check_sme(
     document: Document,
     path: Path,
     taxonomy: Taxonomy | None,
-    index: ConceptIndex | None,
+    tags: _TagCheck | None,
     checked: Checked,
 ) -> None:
     sme, problems = parse_record(document, Sme)
-    checked.problems += problems
+    checked.problems += _with_reference_hint(document, problems, taxonomy, "cluster")
     if sme is None:
+        checked.failed.update(_ids_of_failed(document, path))
         return
     checked.problems += _id_matches_stem(document, path, sme.id)
     if taxonomy and sme.cluster not in taxonomy.clusters:
-        checked.problems.append(_unknown_ref(document, "cluster", sme.cluster, taxonomy.clusters))
-    checked.problems += _tag_warnings(document, sme.tags, index)
+        checked.problems.append(_unknown_ref(document, "cluster", sme.cluster, taxonomy))
+    checked.problems += _tag_warnings(document, sme.tags, tags)
     checked.problems += _blind_warnings(
-        document, taxonomy if index else None, sme.tags, sme_texts(sme)
+        document, taxonomy if tags else None, sme.tags, sme_texts(sme)
     )
     if sme.id in checked.smes:
         checked.problems.append(_duplicate(document, sme.id, checked.smes[sme.id][1]))
@@ -300,23 +406,24 @@ def _check_need(
     document: Document,
     path: Path,
     taxonomy: Taxonomy | None,
-    index: ConceptIndex | None,
+    tags: _TagCheck | None,
     checked: Checked,
 ) -> None:
     need, problems = parse_record(document, Need)
-    checked.problems += problems
+    checked.problems += _with_reference_hint(document, problems, taxonomy, "country")
     if need is None:
+        checked.failed.update(_ids_of_failed(document, path))
         return
     checked.problems += _id_matches_stem(document, path, need.id)
     if taxonomy and need.country not in taxonomy.countries:
-        checked.problems.append(_unknown_ref(document, "country", need.country, taxonomy.countries))
+        checked.problems.append(_unknown_ref(document, "country", need.country, taxonomy))
     elif path.parent.parent.name == "needs" and path.parent.name != need.country:
         line, col = document.position(("country",))
         msg = f"country '{need.country}' does not match its folder needs/{path.parent.name}/"
         checked.problems.append(error(document.path, line, col, msg, "folder"))
-    checked.problems += _tag_warnings(document, need.tags, index)
+    checked.problems += _tag_warnings(document, need.tags, tags)
     checked.problems += _blind_warnings(
-        document, taxonomy if index else None, need.tags, need_texts(need)
+        document, taxonomy if tags else None, need.tags, need_texts(need)
     )
     if need.id in checked.needs:
         checked.problems.append(_duplicate(document, need.id, checked.needs[need.id][1]))
@@ -353,7 +460,7 @@ def _cross_missions(checked: Checked, taxonomy: Taxonomy | None) -> list[Problem
         home = Path(document.path).parent.parent
         if not (checked.needs or checked.smes) and (home / "needs").is_dir():
             if home not in homes:
-                homes[home] = check_files(catalogue_files(home), None, tag_warnings=False)
+                homes[home] = check_files(catalogue_files(home)[0], None, tag_warnings=False)
             records = homes[home]
         needs = {k: need for k, (need, _) in records.needs.items()}
         smes = {k: sme for k, (sme, _) in records.smes.items()}
@@ -375,20 +482,59 @@ def _id_matches_stem(document: Document, path: Path, record_id: str) -> list[Pro
     return [error(document.path, line, col, msg, "id")]
 
 
-def _unknown_ref(document: Document, key: str, value: str, known: Iterable[str]) -> Problem:
-    choices = sorted(known)
+def _unknown_ref(document: Document, key: str, value: str, taxonomy: Taxonomy) -> Problem:
     line, col = document.position((key,))
-    best = process.extractOne(value, choices, score_cutoff=60)
-    hint = f"did you mean '{best[0]}'?" if best else f"choose one of: {', '.join(choices)}"
+    meant = _reference(taxonomy, key, value)
+    known = taxonomy.clusters if key == "cluster" else taxonomy.countries
+    hint = f"did you mean '{meant}'?" if meant else did_you_mean(value, known)
     return error(document.path, line, col, f"unknown {key} '{value}'; {hint}", "reference")
 
 
-def _tag_warnings(document: Document, tags: list[str], index: ConceptIndex | None) -> list[Problem]:
-    if index is None:
+def _reference(taxonomy: Taxonomy, key: str, value: str) -> str | None:
+    """The id that another spelling of a cluster or target country (`ICT`, `VN`) stands for."""
+    found = taxonomy.find_cluster(value) if key == "cluster" else taxonomy.find_country(value)
+    return found.id if found else None
+
+
+def _with_reference_hint(
+    document: Document, problems: list[Problem], taxonomy: Taxonomy | None, key: str
+) -> list[Problem]:
+    """`cluster: ICT` or `country: Việt Nam` fail as slugs; say which id was meant instead."""
+    value = document.data.get(key)
+    if taxonomy is None or not isinstance(value, str):
+        return problems
+    meant = _reference(taxonomy, key, value)
+    if meant is None or meant == value:
+        return problems
+    line, col = document.position((key,))
+    kept = [p for p in problems if (p.line, p.column, p.rule) != (line, col, "schema")]
+    if len(kept) == len(problems):  # the value passed as a slug: `_unknown_ref` says the rest
+        return problems
+    msg = f"'{key}' must be the id used in the taxonomy; did you mean '{meant}'?"
+    return sorted([*kept, error(document.path, line, col, msg, "reference")])
+
+
+def _ids_of_failed(document: Document, path: Path) -> set[str]:
+    """The ids other files may use for a record that failed: its file name and its `id`."""
+    written = document.data.get("id")
+    return {path.stem} | ({written} if isinstance(written, str) else set())
+
+
+@dataclass(frozen=True)
+class _TagCheck:
+    """What a tag is checked against: the taxonomy's terms and the tags accepted on purpose."""
+
+    index: ConceptIndex
+    accepted: frozenset[str]
+
+
+def _tag_warnings(document: Document, tags: list[str], check: _TagCheck | None) -> list[Problem]:
+    if check is None:
         return []
+    index = check.index
     problems = []
     for i, tag in enumerate(tags):
-        if index.match_tag(tag):
+        if fold(tag) in check.accepted or index.match_tag(tag):
             continue
         suggestion = index.suggest(tag)
         if suggestion:
@@ -420,15 +566,17 @@ def _duplicate(document: Document, record_id: str, first: str) -> Problem:
 def _cross_file(checked: Checked) -> list[Problem]:
     """Judgments must name needs and SMEs that exist in the files checked."""
     problems = []
+    # A record whose own file failed is reported there, once; references to it are not.
+    failed = checked.failed
     for judgments, document in checked.judgments:
         for need_id, judgment in judgments.items():
-            if checked.needs and need_id not in checked.needs:
+            if checked.needs and need_id not in checked.needs and need_id not in failed:
                 line, col = document.position((need_id,), key=True)
                 problems.append(
                     error(document.path, line, col, f"unknown need '{need_id}'", "reference")
                 )
             for sme_id in judgment.grades:
-                if checked.smes and sme_id not in checked.smes:
+                if checked.smes and sme_id not in checked.smes and sme_id not in failed:
                     line, col = document.position((need_id, "grades", sme_id), key=True)
                     problems.append(
                         error(document.path, line, col, f"unknown SME '{sme_id}'", "reference")

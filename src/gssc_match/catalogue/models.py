@@ -20,7 +20,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from .codes import COUNTRY_CODES, LANGUAGE_CODES
+from .codes import COUNTRY_CODES, LANGUAGE_CODES, code_for_country_name
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
@@ -64,7 +64,9 @@ def _name(value: str) -> str:
 
 def _country_code(value: str) -> str:
     if value.upper() not in COUNTRY_CODES:
-        raise ValueError(f"'{value[:20]}' is not an ISO 3166-1 alpha-2 country code, like ES or PL")
+        code = code_for_country_name(value)
+        hint = f"; did you mean {code}?" if code else ", like ES or PL"
+        raise ValueError(f"'{value[:20]}' is not an ISO 3166-1 alpha-2 country code{hint}")
     return value.upper()
 
 
@@ -95,17 +97,40 @@ def _whole_number(value: object) -> object:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_slug)]
-Line = Annotated[str, AfterValidator(_line)]
-Text = Annotated[str, AfterValidator(_text)]
-Name = Annotated[str, AfterValidator(_name)]
-CountryCode = Annotated[str, AfterValidator(_country_code)]
-LanguageCode = Annotated[str, AfterValidator(_language_code)]
-Url = Annotated[str, AfterValidator(_url)]
+# The JSON Schema of each type says what its validator accepts, for editors (see `schema`).
+# Patterns are written for both ECMAScript and Python `re.search`: `(?![\s\S])` ends the
+# text (Python's `$` also matches before a final newline), `[Ee][Ss]` ignores case.
+_END = r"(?![\s\S])"
+_ONE_LINE = r"^(?![\s\S]*[\r\n])"
+
+
+def _any_case(codes: frozenset[str]) -> str:
+    """A pattern for exactly these codes, in any case."""
+    spelled = ("".join(f"[{c.upper()}{c.lower()}]" for c in code) for code in sorted(codes))
+    return f"^(?:{'|'.join(spelled)}){_END}"
+
+
+def _string(pattern: str, max_length: int | None = None, **more: str) -> WithJsonSchema:
+    schema: dict[str, object] = {"type": "string", "pattern": pattern, **more}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return WithJsonSchema(schema)
+
+
+Slug = Annotated[str, AfterValidator(_slug), _string(f"^{_SLUG.pattern}{_END}", 64)]
+Line = Annotated[str, AfterValidator(_line), _string(_ONE_LINE + r"\s*\S", 200)]
+Text = Annotated[str, AfterValidator(_text), _string(r"\S", 20_000)]
+Name = Annotated[str, AfterValidator(_name), _string(_ONE_LINE + r"\s*[^\s=+\-@]", 200)]
+CountryCode = Annotated[str, AfterValidator(_country_code), _string(_any_case(COUNTRY_CODES))]
+LanguageCode = Annotated[str, AfterValidator(_language_code), _string(_any_case(LANGUAGE_CODES))]
+Url = Annotated[
+    str, AfterValidator(_url), _string(r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/$.?#]\S*" + _END, 500)
+]
 # The same rule for editors: the JSON Schema carries it as a pattern.
 _EMAIL_SCHEMA = {"type": "string", "maxLength": 254, "pattern": f"^(?![=+\\-@]){_EMAIL.pattern}$"}
 Email = Annotated[str, AfterValidator(_email), WithJsonSchema(_EMAIL_SCHEMA)]
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""In the JSON Schema: an integer, or digits as text (see `schema._whole_numbers`)."""
 
 
 class Record(BaseModel):
@@ -252,6 +277,11 @@ class TaxonomyFile(Record):
     countries: list[TargetCountry] = Field(min_length=1)
     pillars: list[Pillar] = Field(min_length=1)
     remedies: Remedies | None = None
+    accepted_tags: list[Line] = Field(
+        default_factory=list,
+        description="Tags kept on purpose although they look like a misspelled synonym: "
+        "`validate` does not warn about them.",
+    )
 
 
 class Judgment(Record):

@@ -39,10 +39,27 @@ def _problem(document: Document, model: type[BaseModel], detail: ErrorDetails) -
         line, col = document.position(loc, key=True)
         return error(document.path, line, col, _unknown_key(model, loc), "unknown-key")
     line, col = document.position(loc)
-    reason = _reason(detail)
+    reason = error_reason(detail) + _curly_quote_advice(detail.get("input"))
     # "'trl' must be at most 9", but "'country': 'XX' is not an ISO code"
     joiner = " " if reason.startswith("must") else ": "
     return error(document.path, line, col, f"'{_dotted(loc)}'{joiner}{reason}")
+
+
+# Word processors and chat apps turn ' and " into these; YAML keeps them as part of the text.
+CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb"
+
+
+def _curly_quote_advice(given: object) -> str:
+    """Why a value that looks quoted fails: its quotes are typographic, not YAML's."""
+    if not isinstance(given, str) or not given.strip():
+        return ""
+    text = given.strip()
+    if text[0] not in CURLY_QUOTES and text[-1] not in CURLY_QUOTES:
+        return ""
+    return (
+        f"; the value is wrapped in typographic quotes ({text[0]}...{text[-1]}), which YAML"
+        " keeps as part of the text: use straight quotes ' or \" or none"
+    )
 
 
 def _unknown_key(model: type[BaseModel], loc: tuple[Key, ...]) -> str:
@@ -99,7 +116,7 @@ def _dotted(loc: tuple[Key, ...]) -> str:
     return ".".join(parts).replace(".[", "[")
 
 
-def _reason(detail: ErrorDetails) -> str:
+def error_reason(detail: ErrorDetails) -> str:
     kind, given = detail["type"], detail.get("input")
     if (
         kind in ("string_type", "int_type", "list_type", "model_type", "dict_type")
@@ -158,8 +175,68 @@ def load_record(path: Path, model: type[ModelT], what: str) -> ModelT:
     return record
 
 
-def json_schema(model: type[BaseModel]) -> str:
-    """The JSON Schema of a record file, for editors with a YAML language server."""
-    schema = model.model_json_schema()
+def json_schema(model: type[BaseModel], references: dict[str, list[str]] | None = None) -> str:
+    """The JSON Schema of a record file, for editors with a YAML language server.
+
+    It accepts what `validate` accepts, field by field: each field type carries its own
+    schema (see `models`), whole numbers may be digits as text (every YAML value reaches
+    the validator as text), and `references` (field name to the taxonomy's ids, such as
+    `cluster` or `country`) become enums. What no single file can show (the id equals the
+    file name, ids unique across files, a need's folder) stays with `validate`.
+    """
+    schema = _whole_numbers(model.model_json_schema())
+    for name, ids in (references or {}).items():
+        if name in schema.get("properties", {}):
+            described = schema["properties"][name]
+            schema["properties"][name] = {
+                "description": described.get("description", ""),
+                "enum": sorted(ids),
+                "title": described.get("title", name),
+            }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _whole_numbers(node: Any) -> Any:
+    """Every integer as JSON Schema says it, and also as digits in text: `trl: "7"` is valid.
+
+    pydantic writes a field's bounds as `ge`/`le`, which JSON Schema does not know.
+    """
+    if isinstance(node, list):
+        return [_whole_numbers(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _whole_numbers(value) for key, value in node.items()}
+    if "anyOf" in node:  # `int | None`: one flat list of choices, not a list in a list
+        node["anyOf"] = [c for a in node["anyOf"] for c in (a["anyOf"] if _only_any(a) else [a])]
+    if node.get("type") != "integer":
+        return node
+    low = node.pop("ge", node.pop("minimum", 0))
+    high = node.pop("le", node.pop("maximum", None))
+    number = {"type": node.pop("type"), "minimum": low}
+    if high is not None:
+        number["maximum"] = high
+    return {**node, "anyOf": [number, {"type": "string", "pattern": _digits(low, high)}]}
+
+
+def _only_any(node: Any) -> bool:
+    return isinstance(node, dict) and set(node) == {"anyOf"}
+
+
+SPELLED_OUT = 2_000
+"""Ranges up to this many values are written out exactly in a pattern."""
+
+
+def _digits(low: int, high: int | None) -> str:
+    """Whole numbers as text, as `models._whole_number` reads them: 1-12 digits, then bounds.
+
+    A bounded range is spelled out (`0*(?:1|2|...|9)`); past SPELLED_OUT values, or with
+    no upper bound, only the lower bound is checked and `validate` keeps the upper one.
+    """
+    end = r"\s*(?![\s\S])"
+    shape = rf"^\s*(?=[0-9]{{1,12}}{end})"
+    if high is not None and high - low < SPELLED_OUT:
+        return shape + f"0*(?:{'|'.join(str(n) for n in range(high, low - 1, -1))}){end}"
+    too_small = "|".join(str(n) for n in range(low))
+    below = f"(?!0*(?:{too_small}){end})" if low > 0 else ""
+    return shape + below + rf"[0-9]+{end}"

@@ -42,8 +42,11 @@ def validate(root: Path, paths: Sequence[Path] = (), progress: Progress = silent
     """Validate the given files and folders, or the whole catalogue at `root` when none."""
     tax_file = taxonomy_path(root)
     taxonomy, problems = load_taxonomy(tax_file)
-    whole = catalogue_files(root) + mission_files(root)
-    given, missing = expand(paths) if paths else (whole, [])
+    if paths:
+        given, missing = expand(paths)
+    else:
+        records, missing = catalogue_files(root)
+        given = records + mission_files(root)
     targets = [t for t in given if not same_file(t, tax_file)]
     checked = check_files(targets, taxonomy, progress=progress)
     all_problems = sorted(set(problems + missing + checked.problems))

@@ -6,7 +6,7 @@ library (catalogue files, matching, ...). The console script calls `main`.
 
 from __future__ import annotations
 
-from . import catalogue, matching
+from . import catalogue, intake, matching
 from . import diagnostics as diagnostics
 from . import planning as planning
 from . import teams as teams  # registers `teams`
@@ -18,6 +18,7 @@ __all__ = [
     "app",
     "catalogue",
     "diagnostics",
+    "intake",
     "main",
     "matching",
     "weights_command",

@@ -49,10 +49,15 @@ class SchemaKind(StrEnum):
 @app.command()
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="sme, need or mission.")],
+    data: DataOption = None,
 ) -> None:
-    """Print the JSON Schema of an SME, need or mission file, for editors with a YAML server."""
+    """Print the JSON Schema of an SME, need or mission file, for editors with a YAML server.
+
+    SME clusters and need countries are listed from the taxonomy of the catalogue in use.
+    """
     from pydantic import BaseModel
 
+    from ..catalogue.loader import data_dir, schema_references
     from ..catalogue.mission import Mission
     from ..catalogue.models import Need, Sme
 
@@ -61,4 +66,5 @@ def schema(
         SchemaKind.NEED: Need,
         SchemaKind.MISSION: Mission,
     }
-    sys.stdout.write(json_schema(models[kind]))
+    model = models[kind]
+    sys.stdout.write(json_schema(model, schema_references(data_dir(data), model)))

@@ -13,6 +13,7 @@ import typer
 from ..outputs.export import ExportFormat
 from ..selection import Selection
 from .app import _progress_bar, app
+from .intake import CatalogueSheet, export_catalogue
 from .options import (
     CityOption,
     ClusterOption,
@@ -20,6 +21,7 @@ from .options import (
     DataOption,
     MinScoreOption,
     NeedOption,
+    PriorityOption,
     SmeOption,
     TopOption,
     WeightsOption,
@@ -51,6 +53,7 @@ def rank(
     need: NeedOption = None,
     city: CityOption = None,
     cluster: ClusterOption = None,
+    priority: PriorityOption = None,
     top: TopOption = 5,
     min_score: MinScoreOption = 0.0,
     sme: SmeOption = None,
@@ -71,7 +74,7 @@ def rank(
             "contacts are never shown in the terminal table; use --format json or csv",
             param_hint="--with-contacts",
         )
-    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
+    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score, priority)
     result, about, _ = _run_rank(selection, weights, data)
     columns = output_columns(with_contacts)
     if fmt is RankFormat.JSON:
@@ -83,7 +86,7 @@ def rank(
 
         from ..outputs.display import render
 
-        render(result, Console(highlight=False), explain=explain)
+        render(result, Console(highlight=False), explain=explain, reverse=sme is not None)
 
 
 def _run_rank(
@@ -91,19 +94,24 @@ def _run_rank(
 ) -> tuple[Result, dict[str, object], tuple[Path, ...]]:
     """Load, select and rank; also returns the provenance and every input file used.
 
-    `selection.country` is the country as the user wrote it; it is resolved here.
+    `selection` holds the values as the user wrote them; they are resolved to ids here.
+    An `--sme` that names a YAML file joins the loaded catalogue (not the folder).
     """
     from ..about import about_run
     from ..api import open_catalogue
     from ..api import rank as run_rank
+    from ..catalogue.loader import is_record_file, with_sme_file
+    from ..matching.resolve import resolve_selection
     from ..matching.scoring import DEFAULT_WEIGHTS, load_weights
 
     weights = load_weights(weights_file)
     catalogue = open_catalogue(data, _progress_bar)
-    if selection.country:
-        selection = replace(
-            selection, country=catalogue.taxonomy.resolve_country(selection.country).id
-        )
+    for problem in catalogue.warnings:
+        typer.echo(problem.render(), err=True)
+    if selection.sme_id and is_record_file(selection.sme_id):
+        catalogue, sme_id = with_sme_file(catalogue, Path(selection.sme_id))
+        selection = replace(selection, sme_id=sme_id)
+    selection = resolve_selection(catalogue, selection)
     result = run_rank(catalogue, selection, weights, _progress_bar)
     inputs = (*catalogue.files, weights_file or DEFAULT_WEIGHTS)
     return result, about_run(catalogue, weights, selection), inputs
@@ -180,6 +188,7 @@ def export(
     need: NeedOption = None,
     city: CityOption = None,
     cluster: ClusterOption = None,
+    priority: PriorityOption = None,
     top: TopOption = 5,
     min_score: MinScoreOption = 0.0,
     sme: SmeOption = None,
@@ -200,6 +209,12 @@ def export(
     weights: WeightsOption = None,
     data: DataOption = None,
     with_contacts: WithContactsOption = False,
+    catalogue: Annotated[
+        CatalogueSheet | None,
+        typer.Option(
+            "--catalogue", help="Instead: the catalogue's smes or needs, to edit and import."
+        ),
+    ] = None,
 ) -> None:
     """Write the same rows as `rank` to CSV, XLSX, JSON or Markdown, safely."""
     from ..about import generated_date
@@ -207,8 +222,10 @@ def export(
     from ..outputs.export import export as run_export
 
     mark = _csv_marks(delimiter, decimal)
+    if catalogue is not None:
+        return export_catalogue(catalogue, out, delimiter, force, data, with_contacts)
     chosen = format_for(out, fmt)
-    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
+    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score, priority)
     result, about, inputs = _run_rank(selection, weights, data)
     about["generated"] = generated_date()
     request = ExportRequest(out, chosen, force, delimiter, mark, inputs, with_contacts)

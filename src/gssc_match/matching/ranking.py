@@ -9,8 +9,8 @@ from functools import cached_property
 import numpy as np
 
 from ..catalogue.loader import Catalogue
-from ..catalogue.models import Need, Sme
-from ..catalogue.text import fold
+from ..catalogue.models import Need, Priority, Sme
+from ..catalogue.taxonomy import spelling_key
 from ..errors import UnknownRecordError, UsageError
 from ..memory import gc_paused
 from ..selection import Selection
@@ -53,6 +53,8 @@ class Match:
     shared_terms: tuple[str, ...]
     related: tuple[RelatedConcepts, ...] = ()
     remedy: RemedyFit = NO_FIT
+    below_threshold: bool = False
+    """Shown only because the user named this pair: its relevance is below the threshold."""
 
     @property
     def score(self) -> float:
@@ -97,20 +99,12 @@ class Matcher:
     # -- selection ---------------------------------------------------------------------
 
     def select_needs(self, selection: Selection) -> list[int]:
-        """Indices of the needs a selection names, in id order."""
+        """Indices of the needs a selection names: high priority first, then medium, low; by id."""
         for need_id in selection.need_ids:
             if need_id not in self._need_index:
                 raise UnknownRecordError(f"unknown need '{need_id}'")
-        chosen = []
-        for i, need in enumerate(self.needs):
-            if selection.need_ids and need.id not in selection.need_ids:
-                continue
-            if selection.country and need.country != selection.country:
-                continue
-            if selection.city and fold(need.city) != fold(selection.city):
-                continue
-            chosen.append(i)
-        return chosen
+        chosen = [i for i, need in enumerate(self.needs) if _selected(need, selection)]
+        return sorted(chosen, key=lambda i: (PRIORITY_ORDER[self.needs[i].priority], i))
 
     def sme_mask(self, cluster: str | None) -> np.ndarray:
         """Which SMEs may be proposed (all, or one cluster's)."""
@@ -327,12 +321,31 @@ class Matcher:
         coverage = self.remedies.coverage_for_sme(chosen, sme_index)
         secondary = np.array(fit, dtype=np.float64) + self._remedy_points(coverage)
         total = self._combine(relevance, secondary)
-        relevant = relevance >= self.weights.no_match_threshold
-        total = np.where(relevant, total, -np.inf)
-        best = [int(i) for i in top_k(total, selection.top) if relevant[i]]
-        matches = [self.explain(chosen[i], sme_index) for i in best]
+        below = relevance < self.weights.no_match_threshold
+        # A need the user named is shown even below the threshold, marked: "why not me?"
+        named = np.array([self.needs[i].id in selection.need_ids for i in chosen], dtype=bool)
+        shown = ~below | named
+        total = np.where(shown, total, -np.inf)
+        best = [int(i) for i in top_k(total, selection.top) if shown[i]]
+        matches = [
+            replace(self.explain(chosen[i], sme_index), below_threshold=bool(below[i]))
+            for i in best
+        ]
         kept = [m for m in matches if m.score >= selection.min_score]
         return [_with_rank(m, r) for r, m in enumerate(kept, start=1)]
+
+
+PRIORITY_ORDER = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
+
+
+def _selected(need: Need, selection: Selection) -> bool:
+    """Whether a need passes every filter of a selection (ids, country, city, priority)."""
+    return (
+        (not selection.need_ids or need.id in selection.need_ids)
+        and (not selection.country or need.country == selection.country)
+        and (not selection.city or spelling_key(need.city) == spelling_key(selection.city))
+        and (not selection.priority or need.priority == selection.priority)
+    )
 
 
 def _inverted(rows: Iterable[tuple[int, Sequence[str]]]) -> dict[str, np.ndarray]:

@@ -15,11 +15,21 @@ WORDS = 14  # text columns keep room for a long word before narrower ones give w
 ROOM_FOR_WORDS = 60  # ... when the console has this much beside the longest id
 
 
-def render(result: Result, console: Console, *, explain: bool = False) -> None:
+def render(
+    result: Result, console: Console, *, explain: bool = False, reverse: bool = False
+) -> None:
     """Print a table per need (forward view) or one table of needs (SME view)."""
-    if result.sme_matches or not result.shortlists:
+    if not (reverse or result.shortlists or result.sme_matches):
+        console.print(Text("No need matches these filters.", style="yellow"))
+        return
+    if reverse or result.sme_matches:
+        threshold = result.weights.no_match_threshold
         labels = result.context.labels
-        console.print(_sme_table(result.sme_matches, labels, _words(console, result)))
+        table = _sme_table(result.sme_matches, threshold, labels, _words(console, result))
+        console.print(table)
+        if explain:
+            for match in result.sme_matches:
+                console.print(explanation(match, labels, reverse=True))
         return
     for shortlist in result.shortlists:
         console.print(_shortlist_view(shortlist, result, explain, _words(console, result)))
@@ -68,11 +78,13 @@ def _shortlist_view(
     return Group(*parts)
 
 
-def explanation(match: Match, labels: LabelCutoffs) -> RenderableType:
+def explanation(match: Match, labels: LabelCutoffs, *, reverse: bool = False) -> RenderableType:
     """The full breakdown of one pair: value x weight (x relevance share) = points per part,
     and the evidence."""
+    mark = " (below the relevance threshold: not proposed)" if match.below_threshold else ""
+    subject = match.need.id if reverse else match.sme.name
     label = labels.label(match.score)
-    heading = Text(f"#{match.rank} {match.sme.name}: score {match.score:.3f} ({label})")
+    heading = Text(f"#{match.rank} {subject}: score {match.score:.3f} ({label}){mark}")
     heading.stylize("bold")
     table = Table(show_edge=False)
     for column in ("part", "value", "weight", "x relevance", "points"):
@@ -97,10 +109,18 @@ def explanation(match: Match, labels: LabelCutoffs) -> RenderableType:
 
 
 def _sme_table(
-    matches: tuple[Match, ...], labels: LabelCutoffs, words: int | None = None
+    matches: tuple[Match, ...],
+    threshold: float,
+    labels: LabelCutoffs,
+    words: int | None = None,
 ) -> RenderableType:
     if not matches:
-        return Text("No needs selected.", style="yellow")
+        return Text(
+            f"No selected need fits this SME: every relevance is below the threshold "
+            f"{threshold:.2f} (or the score below --min-score). Name a need with --need to "
+            "see the pair anyway.",
+            style="yellow",
+        )
     sme = matches[0].sme
     table = Table(title=Text(f"Needs that fit {sme.name} ({sme.id})"), title_justify="left")
     table.add_column("#", justify="right", overflow="fold")
@@ -118,9 +138,16 @@ def _sme_table(
             Text(f"{match.need.city}, {match.need.country}"),
             f"{match.score:.3f}",
             labels.label(match.score),
-            Text(why(match)),
+            _below(match, threshold) + Text(why(match)),
         )
     return table
+
+
+def _below(match: Match, threshold: float) -> Text:
+    """The mark of a pair shown only because it was named: not a match by the threshold."""
+    if not match.below_threshold:
+        return Text()
+    return Text(f"relevance below the threshold {threshold:.2f}: not proposed\n", style="yellow")
 
 
 def _need_title(need: Need) -> Text:

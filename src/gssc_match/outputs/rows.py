@@ -168,7 +168,7 @@ def match_row(match: Match, context: Context = Context()) -> Row:
         shared_terms="; ".join(match.shared_terms),
         why=why(match),
         selection=context.selection.describe(),
-        no_good_match=False,
+        no_good_match=match.below_threshold,  # a pair shown only because it was named
         reason=missing_text(match),
     )
 

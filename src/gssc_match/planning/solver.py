@@ -400,6 +400,8 @@ def _place(instance: Instance, chosen: list[int]) -> tuple[tuple[int, int], ...]
 def _place_milp(subset: Instance) -> tuple[tuple[int, int], ...] | None:
     model = _model(subset)
     n = model.option_of.size
+    if n == 0:
+        return _nothing_to_place(subset)
     ones = np.ones(n)
     result = milp(
         -model.values,
@@ -414,6 +416,8 @@ def _place_milp(subset: Instance) -> tuple[tuple[int, int], ...] | None:
 def _place_lp_first(subset: Instance) -> tuple[tuple[int, int], ...] | None:
     model = _model(subset)
     n = model.option_of.size
+    if n == 0:
+        return _nothing_to_place(subset)
     ones = np.ones(n)
     result = milp(
         -model.values,
@@ -438,6 +442,13 @@ def _place_lp_first(subset: Instance) -> tuple[tuple[int, int], ...] | None:
     if more is None:
         return None
     return tuple(sorted(kept + tuple((index[o], t) for o, t in more)))
+
+
+def _nothing_to_place(subset: Instance) -> tuple[tuple[int, int], ...] | None:
+    """No free cell is left for any option (HiGHS refuses a model without variables): the
+    empty placement, unless a pin or a delegation's target still asks for a meeting."""
+    wanted = any(o.pinned for o in subset.options) or any(t > 0 for t in subset.targets)
+    return None if wanted else ()
 
 
 def _residual(
