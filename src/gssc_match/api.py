@@ -66,7 +66,7 @@ def rank(
     selection = selection or Selection()
     weights = weights or load_weights()
     matcher = Matcher(catalogue, weights)
-    context = Context(selection, weights.no_match_threshold)
+    context = Context(selection, weights.no_match_threshold, weights.labels)
     if selection.sme_id is not None:
         matches = tuple(matcher.for_sme(selection.sme_id, selection))
         return Result(weights, (), matches, tuple(rows_for_matches(matches, context)), context)
