@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -289,15 +290,16 @@ def test_explain_shows_the_breakdown(mini_path: Path) -> None:
     plain = rank(mini_path, "--need", "cv-sal-dessalinizacao", "--top", "2")
     explained = rank(mini_path, "--need", "cv-sal-dessalinizacao", "--top", "2", "--explain")
     assert plain.exit_code == 0 and explained.exit_code == 0
-    for word in ("part", "weight", "points", "total", "concept", "market", "matched concepts"):
+    for word in ("weight", "points", "total", "x relevance", "market", "matched concepts"):
         assert word in explained.stdout
-        assert word not in plain.stdout or word == "concept"
+        assert word not in plain.stdout
     assert explained.stdout.count("total") == 2
 
 
 def test_the_table_shows_the_shortlist(mini_path: Path) -> None:
     result = rank(mini_path, "--top", "1")
     assert result.exit_code == 0
+    assert re.search(r"│ (strong|good|partial) +│", result.stdout)
     rows = json_rows(rank(mini_path, "--top", "1", "--format", "json"))
     for row in rows:
         assert row["need_id"] in result.stdout
@@ -352,7 +354,14 @@ def test_json_carries_its_provenance(mini_path: Path) -> None:
     assert about["tool"].startswith("gssc-match ")
     assert about["catalogue_fingerprint"].startswith("sha256:")
     assert about["selection"]["top"] == 2
-    assert set(about["weights"]["parts"]) == {"text", "concept", "language", "market", "readiness"}
+    assert set(about["weights"]["parts"]) == {
+        "text",
+        "concept",
+        "remedy",
+        "language",
+        "market",
+        "readiness",
+    }
 
 
 # -- evaluate --------------------------------------------------------------------------
@@ -375,6 +384,24 @@ def test_evaluate_as_json(mini_path: Path) -> None:
     for value in overall["gssc-match"].values():
         assert value >= 0
     assert document["no_match"]["no_match_needs"] == 1
+    assert document["no_match"]["missed"] == []
+    assert document["no_match"]["false_flags"] == []
+
+
+def test_evaluate_names_the_needs_it_flags_wrongly(tmp_path: Path, mini_path: Path) -> None:
+    judgments = tmp_path / "judgments.yaml"
+    judgments.write_text(
+        "vn-hoi-an-lantern-crafts:\n  why: x\n  grades: {nano-tkanina: 1}\n"
+        "vn-hue-canh-bao-lu:\n  why: x\n  grades: {}\n",
+        "utf-8",
+    )
+    args = ("evaluate", "--data", str(mini_path), "--judgments", str(judgments))
+    document = json.loads(run(*args, "--format", "json").stdout)
+    assert document["no_match"]["missed"] == ["vn-hue-canh-bao-lu"]
+    assert document["no_match"]["false_flags"] == ["vn-hoi-an-lantern-crafts"]
+    text = run(*args).stdout
+    assert "0/1 needs without a fitting SME flagged (missed: vn-hue-canh-bao-lu)" in text
+    assert "1/1 other needs flagged wrongly (vn-hoi-an-lantern-crafts)" in text
 
 
 def test_evaluate_with_judgments_of_unknown_needs(tmp_path: Path, mini_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 The public API (imported lazily, so that `validate` never pays for scikit-learn):
 `open_catalogue`, `rank`, `suggest_teams`, `Selection`, `load_weights`, `validate`,
-`taxonomy_gaps`, `diagnose`, `read_records` (sheets).
+`taxonomy_gaps`, `diagnose`, `remedies_of`, `read_records` (sheets).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ _EXPORTS = {
     "validate": "catalogue.validate",
     "taxonomy_gaps": "api",
     "diagnose": "api",
+    "remedies_of": "catalogue.remedies",
     "read_records": "catalogue.intake",
 }
 

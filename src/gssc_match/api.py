@@ -71,7 +71,7 @@ def rank(
 
 def _rank(matcher: Matcher, selection: Selection, progress: Progress) -> Result:
     weights = matcher.weights
-    context = Context(selection, weights.no_match_threshold)
+    context = Context(selection, weights.no_match_threshold, weights.labels)
     if selection.sme_id is not None:
         matches = tuple(matcher.for_sme(selection.sme_id, selection))
         return Result(weights, (), matches, tuple(rows_for_matches(matches, context)), context)

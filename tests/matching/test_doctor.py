@@ -93,3 +93,21 @@ def test_cli_doctor_wants_exactly_one_record(args: list[str], mini_path: Path) -
     result = CliRunner().invoke(app, ["doctor", *args, "--data", str(mini_path)])
     assert result.exit_code == 2
     assert "exactly one of --sme ID or --need ID" in result.output
+
+
+def test_doctor_names_the_remedies_a_record_offers_or_asks_for_in_its_words() -> None:
+    from gssc_match.api import open_catalogue
+    from gssc_match.catalogue.remedies import remedies_of
+
+    catalogue = open_catalogue(None)  # the bundled taxonomy has a remedy vocabulary
+    matcher = Matcher(catalogue, load_weights())
+    need = diagnose(matcher, Side.NEED, "cv-praia-water-theft-law")
+    assert [r.kind for r in need.remedies] == ["regulate"]
+    assert "change in the law" in need.remedies[0].words
+    sme = diagnose(matcher, Side.SME, "licznikowo")
+    record = next(s for s in catalogue.smes if s.id == "licznikowo")
+    assert [r.kind for r in sme.remedies] == [
+        h.kind for h in remedies_of(record, catalogue.taxonomy).hits
+    ]
+    text = CliRunner().invoke(app, ["doctor", "--sme", "licznikowo", "--limit", "1"]).stdout
+    assert "Remedies it offers" in text and "monitoring and warning: 'smart metering'" in text

@@ -102,7 +102,7 @@ def check_match(match: Match) -> None:
         assert 0.0 <= c.value <= 1.0, c
         assert 0.0 <= c.weight <= 1.0, c
     assert math.isclose(
-        match.score, sum(c.value * c.weight for c in match.breakdown.contributions), abs_tol=EPS
+        match.score, sum(c.points for c in match.breakdown.contributions), abs_tol=EPS
     )
     assert [c.part for c in match.breakdown.contributions] == list(Part)
 

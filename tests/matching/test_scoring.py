@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from pathlib import Path
@@ -113,9 +115,9 @@ def test_the_environment_changes_what_rank_does(
     monkeypatch.setenv(WEIGHTS_ENV, str(write_weights(tmp_path / "w.yaml", settings)))
     result = CliRunner().invoke(app, ["rank", "--data", str(mini_path), "--format", "csv"])
     assert result.exit_code == 0, result.output
-    body = result.stdout.splitlines()[1:]
-    assert body
-    assert all(line.endswith('"true"') for line in body)
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert rows
+    assert all(row["no_good_match"] == "true" for row in rows)
 
 
 def test_rank_reports_a_bad_weights_file_with_its_line(tmp_path: Path, mini_path: Path) -> None:
@@ -146,7 +148,10 @@ def test_a_breakdown_is_the_sum_of_its_parts(raw: list[float], values: list[floa
     weights = weights_from(raw)
     result = breakdown(dict(zip(Part, values, strict=True)), weights)
     assert [c.part for c in result.contributions] == list(Part)
-    assert math.isclose(result.total, sum(c.value * c.weight for c in result.contributions))
+    assert math.isclose(result.total, sum(c.points for c in result.contributions))
+    share = min(1.0, result.relevance / weights.parts.relevance) if weights.parts.relevance else 1
+    for c in result.contributions:  # the other parts are scaled by the relevance share
+        assert math.isclose(c.scale, 1.0 if c.part in RELEVANCE_PARTS else share)
     assert -1e-9 <= result.total <= 1 + 1e-9
     relevance = sum(c.points for c in result.contributions if c.part in RELEVANCE_PARTS)
     assert math.isclose(result.relevance, relevance)
@@ -188,15 +193,17 @@ def test_only_the_part_weights(tmp_path: Path) -> None:
 
 
 def test_some_part_weights_must_still_add_up_to_one(tmp_path: Path) -> None:
-    """Two parts set, three kept: the message says which ones kept their defaults."""
+    """Two parts set, four kept: the message says which ones kept their defaults."""
     path = write_text(tmp_path / "w.yaml", "parts:\n  text: 0.5\n  concept: 0.5\n")
     with pytest.raises(CatalogueError) as caught:
         load_weights(path)
     [problem] = caught.value.problems
     assert problem.path == str(path) and problem.line in (1, 2)
     assert "add up to 1" in problem.message
-    assert "1.15" in problem.message
-    assert "language 0.05, market 0.05, readiness 0.05" in problem.message
+    defaults = load_weights().parts
+    kept = [Part.REMEDY, Part.LANGUAGE, Part.MARKET, Part.READINESS]
+    assert f"{1 + sum(load_weights().of(p) for p in kept):g}" in problem.message
+    assert ", ".join(f"{p} {getattr(defaults, p):g}" for p in kept) in problem.message
 
 
 def test_a_wrong_value_in_a_partial_file_is_located(tmp_path: Path) -> None:

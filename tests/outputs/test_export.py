@@ -162,6 +162,29 @@ def test_xlsx_lists_needs_without_a_good_match(tmp_path: Path, mini_path: Path) 
     assert str(about["catalogue_fingerprint"]).startswith("sha256:")
 
 
+def test_labels_and_reasons_reach_every_export(tmp_path: Path, mini_path: Path) -> None:
+    labels = load_weights().labels
+    rows = rank_rows(mini_path, [])
+    for row in rows:
+        if row["no_good_match"]:
+            assert row["label"] is None and row["reason"]
+        else:
+            assert row["label"] == labels.label(row["score"])
+    assert {r["label"] for r in rows} - {None}
+    assert [r["label"] for r in read_csv(exported(mini_path, tmp_path / "s.csv"))] == [
+        r["label"] for r in rows
+    ]
+    records = read_xlsx(exported(mini_path, tmp_path / "s.xlsx"))
+    assert [r["label"] for r in records] == [r["label"] for r in rows]
+    assert [r["reason"] for r in records] == [r["reason"] or None for r in rows]
+    missing = sheet_records(tmp_path / "s.xlsx", "No good match")
+    reasons = [r["reason"] for r in rows if r["no_good_match"]]
+    assert [r["why"] for r in missing] == [f"No good match: {reason}." for reason in reasons]
+    markdown = exported(mini_path, tmp_path / "s.md").read_text(encoding="utf-8")
+    assert "| Label |" in markdown
+    assert any(f"| {label} |" in markdown for label in ("strong", "good", "partial"))
+
+
 def test_xlsx_numbers_are_numbers(tmp_path: Path, mini_path: Path) -> None:
     out = exported(mini_path, tmp_path / "s.xlsx")
     sheet = openpyxl.load_workbook(out)["Shortlist"]

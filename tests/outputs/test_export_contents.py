@@ -115,7 +115,7 @@ def test_no_good_match_under_a_cluster_says_the_filter_caused_it(
 def test_without_a_filter_no_good_match_names_none(tmp_path: Path, mini_path: Path) -> None:
     rows = csv_rows(exported(mini_path, tmp_path / "s.csv"))
     [missing] = [r for r in rows if r["no_good_match"] == "true"]
-    assert missing["why"].startswith("No good match: the best relevance is")
+    assert missing["why"].startswith("No good match: no SME is about this need")
     assert "cluster" not in missing["why"]
     assert missing["selection"] == "all needs and SMEs, top 5"
 

@@ -145,6 +145,13 @@ def _taxonomy_duplicates(model: TaxonomyFile, document: Document) -> list[Proble
                 msg = f"concept id '{concept.id}' is used twice"
                 problems.append(error(document.path, line, col, msg, "duplicate-id"))
             seen.add(concept.id)
+    kinds: set[str] = set()
+    for k, kind in enumerate(model.remedies.kinds if model.remedies else []):
+        if kind.id in kinds:
+            line, col = document.position(("remedies", "kinds", k, "id"))
+            msg = f"remedy kind id '{kind.id}' is used twice"
+            problems.append(error(document.path, line, col, msg, "duplicate-id"))
+        kinds.add(kind.id)
     return problems
 
 

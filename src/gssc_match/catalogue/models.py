@@ -242,12 +242,41 @@ class TargetCountry(Record):
     languages: list[LanguageCode] = Field(default_factory=list)
 
 
+class RemedyKind(Record):
+    """A kind of remedy (monitor, treat, build civil works, finance...) and its cue words.
+
+    A need that uses a cue asks for this kind; an SME that uses one offers it.
+    """
+
+    id: Slug
+    name: Line = Field(description="What a need asks for, as a noun: 'civil works'.")
+    verb: Line = Field(description="What an SME does, as a verb: 'build civil works'.")
+    cues: Synonyms
+
+
+class Remedies(Record):
+    """The remedy vocabulary: kinds with cues, and the words that cancel a cue nearby.
+
+    `negations` open a scope that runs to the end of the clause or to a `contrasts` word
+    ("we do not need sensors but a law"); `done` words cancel their whole clause ("early
+    warning already exists"). `requests` ("we need") mark where a need starts asking: a
+    cue before them in a sentence of the description is the need's story, not its request.
+    """
+
+    kinds: list[RemedyKind] = Field(min_length=1)
+    negations: Synonyms
+    contrasts: Synonyms
+    done: Synonyms
+    requests: Synonyms
+
+
 class TaxonomyFile(Record):
-    """The taxonomy file: clusters, target countries and concepts by pillar."""
+    """The taxonomy file: clusters, target countries, concepts by pillar, remedy kinds."""
 
     clusters: list[Cluster] = Field(min_length=1)
     countries: list[TargetCountry] = Field(min_length=1)
     pillars: list[Pillar] = Field(min_length=1)
+    remedies: Remedies | None = None
     accepted_tags: list[Line] = Field(
         default_factory=list,
         description="Tags kept on purpose although they look like a misspelled synonym: "

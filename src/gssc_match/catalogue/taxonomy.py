@@ -13,6 +13,7 @@ from .text import fold
 
 if TYPE_CHECKING:
     from .concepts import ConceptIndex
+    from .remedies import RemedyIndex
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ class Taxonomy:
         from .concepts import ConceptIndex
 
         return ConceptIndex(self)
+
+    @cached_property
+    def remedy_index(self) -> RemedyIndex:
+        """The remedy cues, built once per taxonomy (empty when the file has no `remedies`)."""
+        from .remedies import RemedyIndex
+
+        return RemedyIndex(self)
 
     @cached_property
     def _country_spellings(self) -> dict[str, str]:

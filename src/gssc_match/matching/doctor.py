@@ -45,6 +45,16 @@ class ConceptRead:
 
 
 @dataclass(frozen=True)
+class RemedyRead:
+    """A remedy kind the record offers (an SME) or asks for (a need), in its own words."""
+
+    kind: str
+    name: str
+    weight: float
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Bridge:
     """A concept the other record names and this one does not: words that would connect them."""
 
@@ -81,6 +91,8 @@ class Diagnosis:
     threshold: float
     top: int
     near_misses: tuple[NearMiss, ...]
+    remedies: tuple[RemedyRead, ...] = ()
+    """What an SME offers or a need asks for (see `catalogue.remedies`), strongest first."""
 
 
 def diagnose(
@@ -106,6 +118,16 @@ def diagnose(
         matcher.weights.no_match_threshold,
         top,
         tuple(_near_miss(matcher, side, own, other, pos, rel) for other, rel, pos in misses),
+        _remedies(matcher, side, own),
+    )
+
+
+def _remedies(matcher: Matcher, side: Side, index: int) -> tuple[RemedyRead, ...]:
+    """The remedy kinds the matcher read in the record, as `remedies_of` gives them."""
+    remedies = matcher.remedies
+    profile = remedies.offered[index] if side is Side.SME else remedies.asked[index]
+    return tuple(
+        RemedyRead(h.kind, remedies.name(h.kind), round(h.weight, 2), h.words) for h in profile.hits
     )
 
 

@@ -48,12 +48,15 @@ class GroupScores:
 
 @dataclass(frozen=True)
 class NoMatchScores:
-    """How well the no-good-match flag agrees with needs judged to have no SME."""
+    """How well the no-good-match flag agrees with needs judged to have no SME: counts,
+    and the ids of the no-match needs missed and of the matchable needs flagged."""
 
     flagged_correctly: int
     no_match_needs: int
     flagged_wrongly: int
     matchable_needs: int
+    missed: tuple[str, ...] = ()
+    false_flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,14 @@ def _no_match(
     flagged = {s.need.id for s in shortlists if s.no_good_match}
     empty = {need_id for need_id in ids if not judgments[need_id]}
     full = set(ids) - empty
-    return NoMatchScores(len(empty & flagged), len(empty), len(full & flagged), len(full))
+    return NoMatchScores(
+        len(empty & flagged),
+        len(empty),
+        len(full & flagged),
+        len(full),
+        tuple(sorted(empty - flagged)),
+        tuple(sorted(full & flagged)),
+    )
 
 
 def _texts(catalogue: Catalogue) -> tuple[list[str], list[str]]:
@@ -242,7 +252,7 @@ def evaluation_as_dict(evaluation: Evaluation) -> dict[str, object]:
             {"group": g.group, **{s: vars(m) for s, m in g.by_system.items()}}
             for g in evaluation.groups
         ],
-        "no_match": vars(evaluation.no_match),
+        "no_match": {k: _listed(v) for k, v in vars(evaluation.no_match).items()},
     }
 
 
@@ -263,7 +273,16 @@ def evaluation_as_text(evaluation: Evaluation) -> str:
     lines.append("")
     lines.append(
         f"no-good-match flag: {nm.flagged_correctly}/{nm.no_match_needs} needs without "
-        f"a fitting SME flagged; {nm.flagged_wrongly}/{nm.matchable_needs} other needs "
-        "flagged wrongly"
+        f"a fitting SME flagged{_ids('missed', nm.missed)}; "
+        f"{nm.flagged_wrongly}/{nm.matchable_needs} other needs flagged wrongly"
+        f"{_ids('', nm.false_flags)}"
     )
     return "\n".join(lines) + "\n"
+
+
+def _ids(label: str, ids: tuple[str, ...]) -> str:
+    return f" ({label + ': ' if label else ''}{', '.join(ids)})" if ids else ""
+
+
+def _listed(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value

@@ -15,6 +15,7 @@ from ..errors import UnknownRecordError, UsageError
 from ..memory import gc_paused
 from ..selection import Selection
 from .features import Space, need_fields, sme_fields
+from .remedy import NO_FIT, RemedyFit, RemedyMatrix
 from .scoring import Breakdown, Part, Weights, breakdown
 
 CHUNK = 256  # needs scored at once: bounds the dense block to CHUNK x number of SMEs
@@ -51,6 +52,7 @@ class Match:
     concepts: tuple[MatchedConcept, ...]
     shared_terms: tuple[str, ...]
     related: tuple[RelatedConcepts, ...] = ()
+    remedy: RemedyFit = NO_FIT
     below_threshold: bool = False
     """Shown only because the user named this pair: its relevance is below the threshold."""
 
@@ -67,6 +69,7 @@ class Shortlist:
     matches: tuple[Match, ...]
     no_good_match: bool
     best_relevance: float
+    reason: str = ""
 
 
 class Matcher:
@@ -86,6 +89,7 @@ class Matcher:
             catalogue.taxonomy,
             weights,
         )
+        self.remedies = RemedyMatrix(self.needs, self.smes, catalogue.taxonomy)
         self._need_index = {n.id: i for i, n in enumerate(self.needs)}
         self._sme_index = {s.id: i for i, s in enumerate(self.smes)}
         self._fits: dict[str, dict[Part, np.ndarray]] = {}
@@ -161,12 +165,26 @@ class Matcher:
         return self.space.relevance_block(need_indices)
 
     def totals(self, need_index: int, relevance: np.ndarray) -> np.ndarray:
-        """Every SME's total score for a need, from its relevance row.
+        """Every SME's total score for a need, from its relevance row."""
+        country = self.needs[need_index].country
+        remedy = self._remedy_points(self.remedies.coverage(need_index))
+        return self._combine(relevance, self.fit_points(country) + remedy)
 
-        Rounded so that float noise in the sparse product cannot split a tie; equal totals
-        then go to the lower index, which is the lower id.
+    def _remedy_points(self, coverage: np.ndarray) -> np.ndarray:
+        points: np.ndarray = self.weights.of(Part.REMEDY) * coverage
+        return points
+
+    def _combine(self, relevance: np.ndarray, secondary: np.ndarray) -> np.ndarray:
+        """Relevance plus the other parts' points scaled by the relevance share.
+
+        Scaled, a pair with no relevance gains nothing from language or market, and no
+        pair can outrank one whose relevance is more than 1 / (text + concept weights)
+        times its own. Rounded so that float noise in the sparse product cannot split a
+        tie; equal totals then go to the lower index, which is the lower id.
         """
-        total: np.ndarray = np.round(relevance + self.fit_points(self.needs[need_index].country), 6)
+        most = self.weights.parts.relevance
+        share = np.clip(relevance / most, 0.0, 1.0) if most > 0 else np.ones_like(relevance)
+        total: np.ndarray = np.round(relevance + share * secondary, 6)
         return total
 
     def explain(self, need_index: int, sme_index: int, rank: int = 0) -> Match:
@@ -177,6 +195,7 @@ class Matcher:
         values = {
             Part.TEXT: _clip(shared.text),
             Part.CONCEPT: _clip(shared.concept),
+            Part.REMEDY: self.remedies.pair_coverage(need_index, sme_index),
             **{part: float(vector[sme_index]) for part, vector in fits.items()},
         }
         return Match(
@@ -187,6 +206,7 @@ class Matcher:
             self._matched_concepts(need_index, sme_index),
             shared.shared_terms,
             self._related_concepts(need_index, sme_index),
+            self.remedies.fit(need_index, sme_index, self.weights.remedy.min_asked),
         )
 
     def _matched_concepts(self, need_index: int, sme_index: int) -> tuple[MatchedConcept, ...]:
@@ -253,17 +273,40 @@ class Matcher:
         need = self.needs[need_index]
         total = self.totals(need_index, relevance)
         best = float(np.max(relevance if mask.all() else relevance[mask], initial=0.0))
-        if best < self.weights.no_match_threshold:
-            return Shortlist(need, (), True, best)
-        # A candidate that only language and market lift is padding, not a match.
         threshold = self.weights.no_match_threshold
+        if best < threshold:
+            reason = f"no SME is about this need (best relevance {best:.3f} < {threshold:.2f})"
+            return Shortlist(need, (), True, best, reason)
+        # A candidate that only language and market lift is padding, not a match.
         relevant = mask & (relevance >= threshold)
+        unanswered = self._unanswered(need_index, relevance, relevant)
+        if unanswered:
+            return Shortlist(need, (), True, best, unanswered)
         total = np.where(relevant, total, -np.inf)
         candidates = [int(j) for j in top_k(total, selection.top) if relevant[j]]
         matches = [self.explain(need_index, j) for j in candidates]
         kept = [m for m in matches if m.score >= selection.min_score]
         ranked = tuple(_with_rank(m, r) for r, m in enumerate(kept, start=1))
         return Shortlist(need, ranked, False, best)
+
+    def _unanswered(self, need_index: int, relevance: np.ndarray, relevant: np.ndarray) -> str:
+        """Why no SME answers the need, or "" when one of the closest offers enough of it.
+
+        The closest SMEs are the few most relevant ones (by relevance alone: ranked by total,
+        SMEs that offer some side remedy would crowd out the ones the need is about): if none
+        of them offers a fair share of what the need asks for, the shared words are about
+        the problem, not the answer.
+        """
+        if self.remedies.asked[need_index].total < self.weights.remedy.min_asked:
+            return ""  # one passing mention is not a request
+        closest = [
+            int(j)
+            for j in top_k(np.where(relevant, relevance, -np.inf), self.weights.remedy.closest)
+            if relevant[j]
+        ]
+        if self.remedies.answers(need_index, closest, self.weights.remedy.min_coverage):
+            return ""
+        return self.remedies.no_answer_reason(need_index, closest)
 
     def for_sme(self, sme_id: str, selection: Selection) -> list[Match]:
         """The needs, across all countries unless one is chosen, that fit one SME best."""
@@ -275,7 +318,9 @@ class Matcher:
             return []
         relevance = self.space.relevance_for_sme(chosen, sme_index)
         fit = [self.fit_points(self.needs[i].country)[sme_index] for i in chosen]
-        total = np.round(relevance + np.array(fit, dtype=np.float64), 6)
+        coverage = self.remedies.coverage_for_sme(chosen, sme_index)
+        secondary = np.array(fit, dtype=np.float64) + self._remedy_points(coverage)
+        total = self._combine(relevance, secondary)
         below = relevance < self.weights.no_match_threshold
         # A need the user named is shown even below the threshold, marked: "why not me?"
         named = np.array([self.needs[i].id in selection.need_ids for i in chosen], dtype=bool)

@@ -32,29 +32,39 @@ class Part(StrEnum):
 
     TEXT = "text"
     CONCEPT = "concept"
+    REMEDY = "remedy"
     LANGUAGE = "language"
     MARKET = "market"
     READINESS = "readiness"
 
 
 RELEVANCE_PARTS = (Part.TEXT, Part.CONCEPT)
-"""Parts that say whether the offer fits the need; the others say how easy or safe the
-meeting is (common language, presence in the country, a proven product)."""
+"""Parts that say whether the offer is about the need; the others (does the SME offer the
+kind of remedy asked for, a common language, presence in the country, a proven product)
+count in proportion to that relevance, so they reorder candidates of similar relevance
+but never lift a weaker answer over a clearly better one."""
 
 
 class PartWeights(Record):
     text: float = Field(ge=0, le=1)
     concept: float = Field(ge=0, le=1)
+    remedy: float = Field(default=0.0, ge=0, le=1)  # optional: older weight files lack it
     language: float = Field(ge=0, le=1)
     market: float = Field(ge=0, le=1)
     readiness: float = Field(ge=0, le=1)
 
     @model_validator(mode="after")
     def _sum_to_one(self) -> PartWeights:
-        total = self.text + self.concept + self.language + self.market + self.readiness
+        total = self.text + self.concept + self.remedy + self.language + self.market
+        total += self.readiness
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"{SUM_RULE} (they add up to {total:g})")
         return self
+
+    @property
+    def relevance(self) -> float:
+        """The most relevance points a pair can have (text + concept weights)."""
+        return self.text + self.concept
 
 
 class TextSettings(Record):
@@ -73,11 +83,43 @@ class ConceptSettings(Record):
     field_weights: FieldWeights
 
 
+class RemedySettings(Record):
+    closest: int = Field(default=3, ge=1, le=100)
+    min_asked: float = Field(default=2.0, ge=0)
+    min_coverage: float = Field(default=0.0, ge=0, le=1)
+
+
+class LabelCutoffs(Record):
+    """Lowest score of a `strong` and of a `good` pair; any other shortlisted pair is
+    `partial`. Fitted on graded judgments (see README, "Labels")."""
+
+    strong: float = Field(ge=0, le=1)
+    good: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LabelCutoffs:
+        if self.good > self.strong:
+            raise ValueError("the cut-off for good must not be above the one for strong")
+        return self
+
+    @classmethod
+    def unfitted(cls) -> LabelCutoffs:
+        """Cut-offs no score reaches: every pair `partial`, until a weights file says more."""
+        return cls(strong=1.0, good=1.0)
+
+    def label(self, score: float) -> str:
+        if score >= self.strong:
+            return "strong"
+        return "good" if score >= self.good else "partial"
+
+
 class Weights(Record):
     """The whole scoring configuration, as read from a weights file."""
 
     parts: PartWeights
     no_match_threshold: float = Field(ge=0, le=1)
+    remedy: RemedySettings = RemedySettings()
+    labels: LabelCutoffs = Field(default_factory=LabelCutoffs.unfitted)
     text: TextSettings
     concept: ConceptSettings
     teams: TeamWeights = Field(default_factory=TeamWeights)
@@ -89,6 +131,7 @@ class Weights(Record):
 _PART_WEIGHT: dict[Part, Callable[[PartWeights], float]] = {
     Part.TEXT: lambda w: w.text,
     Part.CONCEPT: lambda w: w.concept,
+    Part.REMEDY: lambda w: w.remedy,
     Part.LANGUAGE: lambda w: w.language,
     Part.MARKET: lambda w: w.market,
     Part.READINESS: lambda w: w.readiness,
@@ -153,15 +196,17 @@ def _name_defaults(problem: Problem, kept: str) -> Problem:
 
 @dataclass(frozen=True)
 class Contribution:
-    """One part of a score: its value in [0, 1], its weight, and their product."""
+    """One part of a score: its value in [0, 1], its weight, the relevance share that
+    scales it (1 for the relevance parts themselves), and their product."""
 
     part: Part
     value: float
     weight: float
+    scale: float = 1.0
 
     @property
     def points(self) -> float:
-        return self.value * self.weight
+        return self.value * self.weight * self.scale
 
 
 @dataclass(frozen=True)
@@ -183,6 +228,23 @@ class Breakdown:
         return next(c.value for c in self.contributions if c.part is part)
 
 
+def relevance_share(relevance: float, weights: Weights) -> float:
+    """Relevance points as a share of the most a pair can have: what scales the other parts.
+
+    With no weight on relevance at all there is nothing to scale by, and the share is 1.
+    """
+    most = weights.parts.relevance
+    return min(1.0, max(0.0, relevance / most)) if most > 0 else 1.0
+
+
 def breakdown(values: dict[Part, float], weights: Weights) -> Breakdown:
-    """Pair each part's value with its weight, in display order."""
-    return Breakdown(tuple(Contribution(p, values[p], weights.of(p)) for p in Part))
+    """Pair each part's value with its weight, in display order; the parts that are not
+    relevance are scaled by the pair's relevance share."""
+    relevance = sum(values[p] * weights.of(p) for p in RELEVANCE_PARTS)
+    share = relevance_share(relevance, weights)
+    return Breakdown(
+        tuple(
+            Contribution(p, values[p], weights.of(p), 1.0 if p in RELEVANCE_PARTS else share)
+            for p in Part
+        )
+    )

@@ -257,10 +257,7 @@ class TeamFinder:
         ids = tuple(self.matcher.needs[i].id for i in need_indices)
         selection = Selection(need_ids=ids, cluster=cluster, top=1)
         return {
-            s.need.id: (
-                "no good match: `rank` finds no SME that fits this need "
-                f"(best relevance {s.best_relevance:.3f})"
-            )
+            s.need.id: f"no good match: {s.reason or 'rank finds no SME that fits this need'}"
             for s in self.matcher.shortlists(selection)
             if s.no_good_match
         }

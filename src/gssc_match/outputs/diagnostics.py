@@ -73,6 +73,12 @@ def render_diagnosis(diagnosis: Diagnosis, fmt: DiagnosticFormat) -> str:
     ] or ["  (none)"]
     if diagnosis.blind:
         lines.append(f"  note: {diagnosis.blind}")
+    offers = "offers" if diagnosis.side is Side.SME else "asks for"
+    lines += ["", f"Remedies it {offers} (kinds, in the record's own words; weight):"]
+    lines += [
+        f"  - {r.name}: {', '.join(repr(w) for w in r.words)} ({r.weight:g})"
+        for r in diagnosis.remedies
+    ] or ["  (none named)"]
     other = "Needs" if diagnosis.side is Side.SME else "SMEs"
     lines += [
         "",

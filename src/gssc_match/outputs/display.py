@@ -8,6 +8,7 @@ from rich.text import Text
 
 from ..catalogue.models import Need
 from ..matching.ranking import Match, Shortlist
+from ..matching.scoring import RELEVANCE_PARTS, LabelCutoffs
 from .rows import Result, concepts_text, no_match_text, related_text, why
 
 WORDS = 14  # text columns keep room for a long word before narrower ones give way
@@ -23,10 +24,12 @@ def render(
         return
     if reverse or result.sme_matches:
         threshold = result.weights.no_match_threshold
-        console.print(_sme_table(result.sme_matches, threshold, _words(console, result)))
+        labels = result.context.labels
+        table = _sme_table(result.sme_matches, threshold, labels, _words(console, result))
+        console.print(table)
         if explain:
             for match in result.sme_matches:
-                console.print(explanation(match, reverse=True))
+                console.print(explanation(match, labels, reverse=True))
         return
     for shortlist in result.shortlists:
         console.print(_shortlist_view(shortlist, result, explain, _words(console, result)))
@@ -56,7 +59,9 @@ def _shortlist_view(
     _id_column(table, [m.sme.id for m in shortlist.matches])
     table.add_column("cluster", overflow="fold")
     table.add_column("score", justify="right", overflow="fold")
+    table.add_column("label", overflow="fold")
     table.add_column("why", overflow="fold", min_width=words)
+    labels = result.context.labels
     for match in shortlist.matches:
         table.add_row(
             str(match.rank),
@@ -64,25 +69,30 @@ def _shortlist_view(
             Text(match.sme.id),
             Text(match.sme.cluster),
             f"{match.score:.3f}",
+            labels.label(match.score),
             Text(why(match)),
         )
     parts: list[RenderableType] = [title, table]
     if explain:
-        parts += [explanation(m) for m in shortlist.matches]
+        parts += [explanation(m, labels) for m in shortlist.matches]
     return Group(*parts)
 
 
-def explanation(match: Match, *, reverse: bool = False) -> RenderableType:
-    """The full breakdown of one pair: value x weight = points per part, and the evidence."""
+def explanation(match: Match, labels: LabelCutoffs, *, reverse: bool = False) -> RenderableType:
+    """The full breakdown of one pair: value x weight (x relevance share) = points per part,
+    and the evidence."""
     mark = " (below the relevance threshold: not proposed)" if match.below_threshold else ""
     subject = match.need.id if reverse else match.sme.name
-    heading = Text(f"#{match.rank} {subject}: score {match.score:.3f}{mark}", style="bold")
+    label = labels.label(match.score)
+    heading = Text(f"#{match.rank} {subject}: score {match.score:.3f} ({label}){mark}")
+    heading.stylize("bold")
     table = Table(show_edge=False)
-    for column in ("part", "value", "weight", "points"):
+    for column in ("part", "value", "weight", "x relevance", "points"):
         table.add_column(column, justify="left" if column == "part" else "right")
     for c in match.breakdown.contributions:
-        table.add_row(str(c.part), f"{c.value:.3f}", f"{c.weight:.2f}", f"{c.points:.3f}")
-    table.add_row("total", "", "", f"{match.score:.3f}", style="bold")
+        scale = "" if c.scale == 1.0 and c.part in RELEVANCE_PARTS else f"{c.scale:.3f}"
+        table.add_row(str(c.part), f"{c.value:.3f}", f"{c.weight:.2f}", scale, f"{c.points:.3f}")
+    table.add_row("total", "", "", "", f"{match.score:.3f}", style="bold")
     evidence = Text()
     evidence.append("  matched concepts (need words / SME words): ", style="dim")
     evidence.append(concepts_text(match) or "none")
@@ -90,11 +100,19 @@ def explanation(match: Match, *, reverse: bool = False) -> RenderableType:
     evidence.append(related_text(match) or "none")
     evidence.append("\n  shared terms: ", style="dim")
     evidence.append(", ".join(match.shared_terms) or "none")
+    evidence.append("\n  remedies asked / offered: ", style="dim")
+    fit = match.remedy
+    evidence.append(
+        f"{', '.join(fit.asked) or 'none named'} / {', '.join(fit.offered) or 'none of those'}"
+    )
     return Group(heading, table, evidence)
 
 
 def _sme_table(
-    matches: tuple[Match, ...], threshold: float, words: int | None = None
+    matches: tuple[Match, ...],
+    threshold: float,
+    labels: LabelCutoffs,
+    words: int | None = None,
 ) -> RenderableType:
     if not matches:
         return Text(
@@ -110,6 +128,7 @@ def _sme_table(
     _id_column(table, [m.need.id for m in matches])
     table.add_column("place", overflow="fold")
     table.add_column("score", justify="right", overflow="fold")
+    table.add_column("label", overflow="fold")
     table.add_column("why", overflow="fold", min_width=words)
     for match in matches:
         table.add_row(
@@ -118,6 +137,7 @@ def _sme_table(
             Text(match.need.id),
             Text(f"{match.need.city}, {match.need.country}"),
             f"{match.score:.3f}",
+            labels.label(match.score),
             _below(match, threshold) + Text(why(match)),
         )
     return table

@@ -152,6 +152,7 @@ PRINTED = (
     "sme_name",
     "cluster",
     "score",
+    "label",
     "why",
 )
 """The columns an organiser reads on paper, first and within the print area; the ids,

@@ -128,16 +128,17 @@ def _need_section(row: Row, prefix: str = "") -> list[str]:
 def _shortlist_lines(rows: Sequence[Row], contacts: bool) -> list[str]:
     if rows[0].sme_id is None:
         return [md(rows[0].why), ""]
-    lines = ["| # | SME | Cluster | Score | Why |", "|---:|---|---|---:|---|"]
+    lines = ["| # | SME | Cluster | Score | Label | Why |", "|---:|---|---|---:|---|---|"]
     for row in rows:
         cells = [str(row.rank), _sme_cell(row, contacts), md(row.cluster or "")]
-        cells += [f"{row.score:.3f}" if row.score is not None else "", md(row.why)]
+        cells += [f"{row.score:.3f}" if row.score is not None else "", row.label or ""]
+        cells.append(md(row.why))
         lines.append("| " + " | ".join(cells) + " |")
     return [*lines, ""]
 
 
 def _sme_view_lines(row: Row) -> list[str]:
-    score = f"{row.score:.3f}" if row.score is not None else ""
+    score = f"{row.score:.3f} ({row.label})" if row.score is not None else ""
     return [f"Score {score}: {md(row.why)}", ""]
 
 

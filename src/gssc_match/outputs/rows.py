@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING
 
-from ..matching.scoring import Part
+from ..matching.scoring import LabelCutoffs, Part
 from ..selection import Selection
 
 if TYPE_CHECKING:  # type-only: formats and the CLI must not pay for numpy
@@ -41,8 +41,10 @@ class Row:
     sme_contact_name: str | None
     sme_contact_email: str | None
     score: float | None
+    label: str | None
     text: float | None
     concept: float | None
+    remedy: float | None
     language: float | None
     market: float | None
     readiness: float | None
@@ -52,6 +54,7 @@ class Row:
     why: str
     selection: str
     no_good_match: bool
+    reason: str
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -80,8 +83,10 @@ HEADERS: dict[str, str] = {
     "sme_contact_name": "Contact",
     "sme_contact_email": "Contact e-mail",
     "score": "Score",
+    "label": "Label",
     "text": "Text points",
     "concept": "Concept points",
+    "remedy": "Remedy points",
     "language": "Language points",
     "market": "Market points",
     "readiness": "Readiness points",
@@ -91,6 +96,7 @@ HEADERS: dict[str, str] = {
     "why": "Why",
     "selection": "Selection",
     "no_good_match": "No good match",
+    "reason": "Reason (what is missing)",
 }
 
 
@@ -110,6 +116,7 @@ class Context:
 
     selection: Selection = field(default_factory=Selection)
     threshold: float = 0.0
+    labels: LabelCutoffs = field(default_factory=LabelCutoffs.unfitted)  # the weights file's
 
 
 def rows_for_shortlists(shortlists: Iterable[Shortlist], context: Context = Context()) -> list[Row]:
@@ -149,8 +156,10 @@ def match_row(match: Match, context: Context = Context()) -> Row:
         sme_contact_name=sme.contact.name if sme.contact else None,
         sme_contact_email=sme.contact.email if sme.contact else None,
         score=round(match.score, DECIMALS),
+        label=context.labels.label(match.score),
         text=points[Part.TEXT],
         concept=points[Part.CONCEPT],
+        remedy=points[Part.REMEDY],
         language=points[Part.LANGUAGE],
         market=points[Part.MARKET],
         readiness=points[Part.READINESS],
@@ -160,11 +169,32 @@ def match_row(match: Match, context: Context = Context()) -> Row:
         why=why(match),
         selection=context.selection.describe(),
         no_good_match=match.below_threshold,  # a pair shown only because it was named
+        reason=missing_text(match),
     )
 
 
 def why(match: Match) -> str:
-    """One line: shared concepts, else related ones (same pillar), else shared words."""
+    """One line: shared concepts, else related ones (same pillar), else shared words; and
+    what the need asks for that the SME does not offer, when there is such a part."""
+    missing = missing_text(match)
+    return f"{_evidence(match)} — {missing}" if missing else _evidence(match)
+
+
+def missing_text(match: Match) -> str:
+    """What the SME does not answer of what the need asks for, if anything.
+
+    `offers monitoring and warning; not civil works` for a partial answer, `not offered:
+    civil works` when it offers none of the kinds asked.
+    """
+    fit = match.remedy
+    if not fit.missing:
+        return ""
+    if not fit.offered:
+        return f"not offered: {', '.join(fit.missing)}"
+    return f"offers {', '.join(fit.offered)}; not {', '.join(fit.missing)}"
+
+
+def _evidence(match: Match) -> str:
     names = [c.name for c in match.concepts[:3]]
     if names:
         return "concepts: " + ", ".join(names)
@@ -181,10 +211,7 @@ def no_match_text(shortlist: Shortlist, context: Context) -> str:
     cluster = context.selection.cluster
     among = f" among the SMEs of cluster '{cluster}' (the filter in force)" if cluster else ""
     if shortlist.no_good_match:
-        return (
-            f"No good match{among}: the best relevance is {shortlist.best_relevance:.3f}, "
-            f"below the threshold {context.threshold:.2f}."
-        )
+        return f"No good match{among}: {shortlist.reason}."
     return f"No SME{among} reaches the minimum score {context.selection.min_score:g}."
 
 
@@ -233,8 +260,10 @@ def _empty_row(shortlist: Shortlist, context: Context) -> Row:
         sme_contact_name=None,
         sme_contact_email=None,
         score=None,
+        label=None,
         text=None,
         concept=None,
+        remedy=None,
         language=None,
         market=None,
         readiness=None,
@@ -244,6 +273,7 @@ def _empty_row(shortlist: Shortlist, context: Context) -> Row:
         why=no_match_text(shortlist, context),
         selection=context.selection.describe(),
         no_good_match=shortlist.no_good_match,
+        reason=shortlist.reason if shortlist.no_good_match else "no SME reaches the minimum score",
     )
 
 

@@ -180,7 +180,7 @@ def shortfall(shortlist: Shortlist, best: Match | None, weights: Weights, min_sc
             f"threshold {threshold:.2f}: {shared}."
         )
     if shortlist.no_good_match:  # relevant, yet flagged by the scorer for another reason
-        return "The scorer flags this need as having no good match."
+        return f"No good match: {shortlist.reason or 'flagged by the scorer'}."
     return f"Its score {best.score:.3f} is below the chosen minimum score {min_score:.2f}."
 
 
