@@ -317,3 +317,15 @@ def test_teams_add_each_need_its_teams_as_teams_ranks_them(tmp_path: Path) -> No
 
 def test_without_teams_there_are_no_team_suggestions(mini: Catalogue) -> None:
     assert "Team suggestions" not in _report(mini, Selection())
+
+
+def test_every_explanation_adds_up_to_its_score(mini: Catalogue) -> None:
+    from gssc_match.outputs.html.views import match_view
+
+    result, _ = briefing(mini, Selection())
+    for shortlist in result.shortlists:
+        for match in shortlist.matches:
+            view = match_view(match)
+            for part in view.parts:
+                assert abs(part.value * part.weight * part.share - part.points) < 1e-4
+            assert abs(sum(p.points for p in view.parts) - view.score) < 1e-3

@@ -13,11 +13,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PartView:
-    """One named part of a score: value x weight = points."""
+    """One named part of a score: value x weight x share = points."""
 
     name: str
     value: float
     weight: float
+    share: float  # the relevance share that scales a secondary part (1 for text, concept)
     points: float
 
 
@@ -56,7 +57,7 @@ def match_view(match: Match) -> MatchView:
     from ..rows import DECIMALS
 
     parts = tuple(
-        PartView(c.part.value, c.value, c.weight, round(c.points, DECIMALS))
+        PartView(c.part.value, c.value, c.weight, c.scale, round(c.points, DECIMALS))
         for c in match.breakdown.contributions
     )
     concepts = tuple(
