@@ -137,7 +137,7 @@ def _sme_table(
             Text(match.need.id),
             Text(f"{match.need.city}, {match.need.country}"),
             f"{match.score:.3f}",
-            labels.label(match.score),
+            "" if match.below_threshold else labels.label(match.score),
             _below(match, threshold) + Text(why(match)),
         )
     return table
