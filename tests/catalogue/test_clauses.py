@@ -76,3 +76,15 @@ def test_without_conjunctions_in_the_taxonomy_there_are_no_clauses() -> None:
     )
     need = _need("We need solar cold storage, remote temperature alarms and an ice plant.")
     assert request_clauses(need, bare) == ()
+
+
+def test_a_negated_request_word_asks_for_nothing() -> None:
+    need = _need(
+        "Não precisamos de contadores nem de outro sistema; precisamos de um mecanismo "
+        "de financiamento e de canalizadores para fazer as ligações.",
+        language="pt",
+    )
+    assert [c.text for c in request_clauses(need, _bundled())] == [
+        "precisamos de um mecanismo de financiamento",
+        "de canalizadores para fazer as ligações",
+    ]

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .models import Need, Remedies
+from .models import Need, Remedies, Synonyms
 from .taxonomy import Taxonomy
 from .text import analyse, stems
 
 _SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n")
 _MIN_STEM = 3  # shorter stems ("de", "ao") say nothing about what is asked
+_NEGATED = 2  # a negation this many words before a request word cancels it
 _MIN_CONTENT = 2  # a clause of one content word ("also") is a fragment, not a request
 
 
@@ -34,11 +35,12 @@ def request_clauses(need: Need, taxonomy: Taxonomy) -> tuple[Clause, ...]:
     remedies = taxonomy.source.remedies
     if remedies is None or remedies.conjunctions is None:
         return ()
-    cues = _cues(remedies, need.language)
+    cues = _cues(remedies.requests, need.language)
+    negations = {k[0] for k in _cues(remedies.negations, need.language) if len(k) == 1}
     cut = _cutter(remedies, need.language)
     found: list[Clause] = []
     for sentence in _SENTENCE.split(need.description):
-        asked = _from_request(sentence, cues)
+        asked = _from_request(sentence, cues, negations)
         if asked is None:
             continue
         for piece in cut.split(asked):
@@ -48,8 +50,8 @@ def request_clauses(need: Need, taxonomy: Taxonomy) -> tuple[Clause, ...]:
     return tuple(found)
 
 
-def _cues(remedies: Remedies, language: str) -> list[tuple[str, ...]]:
-    words = getattr(remedies.requests, language, [])
+def _cues(words_of: Synonyms, language: str) -> list[tuple[str, ...]]:
+    words = getattr(words_of, language, [])
     return [key for key in (tuple(stems(w)) for w in words) if key]
 
 
@@ -60,12 +62,30 @@ def _cutter(remedies: Remedies, language: str) -> re.Pattern[str]:
     return re.compile(rf"[;,:]|\b(?:{joined})\b" if joined else r"[;,:]")
 
 
-def _from_request(sentence: str, cues: list[tuple[str, ...]]) -> str | None:
-    """The sentence from its first request word on, or None when it does not ask."""
+def _from_request(sentence: str, cues: list[tuple[str, ...]], negations: set[str]) -> str | None:
+    """The sentence from its first request word on, or None when it does not ask.
+
+    A request word right after a negation ("we do not need meters") asks for nothing.
+    """
     analysed = analyse(sentence)
     keys = analysed.stems
-    starts = [i for i in range(len(keys)) for c in cues if keys[i : i + len(c)] == c]
+    starts = [
+        i
+        for i in range(len(keys))
+        for c in cues
+        if keys[i : i + len(c)] == c and not negations & set(keys[max(0, i - _NEGATED) : i])
+    ]
     if not starts:
         return None
-    first = analysed.words[min(starts)]
-    return sentence[sentence.lower().find(first.lower()) :]
+    return sentence[_offset(sentence, analysed.words, min(starts)) :]
+
+
+def _offset(text: str, words: tuple[str, ...], index: int) -> int:
+    """Where the index-th analysed word starts in the text, found word by word."""
+    lowered, cursor = text.lower(), 0
+    for word in words[: index + 1]:
+        found = lowered.find(word.lower(), cursor)
+        if found < 0:  # folded beyond recognition: fall back to the start of the text
+            return 0
+        start, cursor = found, found + len(word)
+    return start
