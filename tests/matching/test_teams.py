@@ -380,3 +380,19 @@ def test_clause_parts_show_quoted_in_the_needs_words() -> None:
     result = suggest_teams(open_catalogue(), Selection())
     part = next(p for s in result.suggestions for p in s.parts if p.is_clause)
     assert part_label(part) == f'"{part.name}" {part.share:.0%}'
+
+
+def test_a_need_whose_parts_nobody_covers_says_so() -> None:
+    """With parts but no candidate covering any, the reason must not claim there are none."""
+    result = suggest_teams(open_catalogue(), Selection(), top=1)
+    uncovered = [
+        s
+        for s in result.suggestions
+        if s.parts and s.best_single is not None and not s.best_single.members[0].covers
+    ]
+    for suggestion in uncovered:
+        assert not suggestion.teams
+        assert suggestion.reason.startswith("no SME covers a part of the need")
+    for suggestion in result.suggestions:
+        if "names no taxonomy concept" in suggestion.reason:
+            assert suggestion.parts == ()

@@ -402,6 +402,8 @@ class TeamFinder:
     def _why_none(self, best: _Scored, found: list[_Scored], single: Team, bar: float) -> str:
         name = single.members[0].sme.name
         if not single.members[0].covers and not found:
+            if single.uncovered:  # there are parts, but no candidate covers any of them
+                return f"no SME covers a part of the need; {name} fits best"
             return f"the need names no taxonomy concept to split it into parts; {name} fits best"
         if not found and best.coverage >= 0.999:
             return f"{name} alone covers every part of the need"
