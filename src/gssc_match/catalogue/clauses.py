@@ -38,16 +38,30 @@ def request_clauses(need: Need, taxonomy: Taxonomy) -> tuple[Clause, ...]:
     cues = _cues(remedies.requests, need.language)
     negations = {k[0] for k in _cues(remedies.negations, need.language) if len(k) == 1}
     cut = _cutter(remedies, need.language)
+    places = _place_stems(need, taxonomy)
     found: list[Clause] = []
     for sentence in _SENTENCE.split(need.description):
         asked = _from_request(sentence, cues, negations)
         if asked is None:
             continue
         for piece in cut.split(asked):
-            content = tuple(s for s in analyse(piece or "").content_stems() if len(s) >= _MIN_STEM)
+            content = tuple(
+                s
+                for s in analyse(piece or "").content_stems()
+                if len(s) >= _MIN_STEM and s not in places
+            )
             if len(content) >= _MIN_CONTENT:
                 found.append(Clause(" ".join((piece or "").split()), content))
     return tuple(found)
+
+
+def _place_stems(need: Need, taxonomy: Taxonomy) -> frozenset[str]:
+    """Stems of the need's city and of the target countries' names: they say where the
+    need is, not what it asks for ("Cabo Verde" must not match a firm's "verde")."""
+    names = [need.city]
+    for country in taxonomy.source.countries:
+        names += [country.name, *country.aliases]
+    return frozenset(s for name in names for s in analyse(name).content_stems())
 
 
 def _cues(words_of: Synonyms, language: str) -> list[tuple[str, ...]]:
