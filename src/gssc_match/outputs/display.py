@@ -55,21 +55,15 @@ def _shortlist_view(
         return Group(title, Text(no_match_text(shortlist, result.context), style="yellow"))
     table = Table(show_header=True, header_style="bold", expand=False)
     table.add_column("#", justify="right", overflow="fold")
-    table.add_column("SME", overflow="fold")
-    _id_column(table, [m.sme.id for m in shortlist.matches])
-    table.add_column("cluster", overflow="fold")
+    _record_column(table, "SME (id, cluster)", [m.sme.id for m in shortlist.matches], words)
     table.add_column("score", justify="right", overflow="fold")
-    table.add_column("label", overflow="fold")
     table.add_column("why", overflow="fold", min_width=words)
     labels = result.context.labels
     for match in shortlist.matches:
         table.add_row(
             str(match.rank),
-            Text(match.sme.name),
-            Text(match.sme.id),
-            Text(match.sme.cluster),
-            f"{match.score:.3f}",
-            labels.label(match.score),
+            _record_cell(Text(match.sme.name), match.sme.id, match.sme.cluster),
+            f"{match.score:.3f}\n{labels.label(match.score)}",
             Text(why(match)),
         )
     parts: list[RenderableType] = [title, table]
@@ -124,20 +118,16 @@ def _sme_table(
     sme = matches[0].sme
     table = Table(title=Text(f"Needs that fit {sme.name} ({sme.id})"), title_justify="left")
     table.add_column("#", justify="right", overflow="fold")
-    table.add_column("need", overflow="fold", min_width=words)
-    _id_column(table, [m.need.id for m in matches])
-    table.add_column("place", overflow="fold")
+    _record_column(table, "need (id, place)", [m.need.id for m in matches], words)
     table.add_column("score", justify="right", overflow="fold")
-    table.add_column("label", overflow="fold")
     table.add_column("why", overflow="fold", min_width=words)
     for match in matches:
+        label = "" if match.below_threshold else labels.label(match.score)
+        place = f"{match.need.city}, {match.need.country}"
         table.add_row(
             str(match.rank),
-            _need_title(match.need),
-            Text(match.need.id),
-            Text(f"{match.need.city}, {match.need.country}"),
-            f"{match.score:.3f}",
-            "" if match.below_threshold else labels.label(match.score),
+            _record_cell(_need_title(match.need), match.need.id, place),
+            f"{match.score:.3f}\n{label}",
             _below(match, threshold) + Text(why(match)),
         )
     return table
@@ -160,8 +150,19 @@ def _need_title(need: Need) -> Text:
     return title
 
 
-def _id_column(table: Table, ids: list[str]) -> None:
-    """An id column that other columns wrap around: an id is pasted back into commands,
-    so it is never cut; on a console too narrow even for it, it folds rather than ends in …"""
+def _record_column(table: Table, header: str, ids: list[str], words: int | None) -> None:
+    """A column of names with their ids below: an id is pasted back into commands, so the
+    column is never narrower than the longest id, and names wrap around it instead.
+
+    Ids share the name's column (rather than one of their own) so that on an 80-column
+    terminal the reasons keep room to be read."""
     width = max((len(i) for i in ids), default=2)
-    table.add_column("id", no_wrap=True, overflow="fold", min_width=width, style="dim")
+    table.add_column(header, overflow="fold", min_width=max(width, words or 0))
+
+
+def _record_cell(name: Text, record_id: str, detail: str) -> Text:
+    """Name, then the id (dim, whole) and a detail such as the cluster or the place."""
+    cell = name.copy()
+    cell.append(f"\n{record_id}", style="dim")
+    cell.append(f"\n{detail}", style="dim")
+    return cell
