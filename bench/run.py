@@ -4,7 +4,7 @@ Each measurement runs in a fresh subprocess; CPU and peak RSS come from that chi
 rusage (os.wait4), so runs do not pollute each other. Synthetic catalogues are generated
 once into bench-out/ (deterministic, see bench/generate.py).
 
-    python bench/run.py [--sizes 50,1000,10000,100000] [--needs 1000] [--quick]
+    python bench/run.py [--sizes 50,1000,10000,100000] [--needs 1000] [--pages-only]
 """
 
 from __future__ import annotations
@@ -131,15 +131,42 @@ def teams_samples(gm: str) -> list[Sample]:
     ]
 
 
+def pages(gm: str) -> list[tuple[Sample, int]]:
+    """The report and catalogue pages: time, memory and the size of the file written."""
+    big = catalogue(1000, 100)
+    runs = [
+        ("report --country vietnam (bundled)", ["report", "--country", "vietnam"]),
+        ("catalogue (bundled, 50 SMEs)", ["catalogue"]),
+        ("report 1,000 SMEs x 100 needs", ["report", "--data", str(big)]),
+        ("catalogue 1,000 SMEs x 100 needs", ["catalogue", "--data", str(big)]),
+    ]
+    found = []
+    for label, args in runs:
+        out = OUT / f"{label.split()[0]}-{len(found)}.html"
+        sample = best_of(3, label, [gm, *args, "--out", str(out), "--force"])
+        found.append((sample, out.stat().st_size))
+    return found
+
+
+def print_pages(written: list[tuple[Sample, int]]) -> None:
+    print(f"\n{'page':<48} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'KB':>8}")
+    for s, size in written:
+        print(f"{s.label:<48} {s.wall:>8.2f} {s.cpu:>8.2f} {s.peak_mb:>8.0f} {size / 1024:>8.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--needs", type=int, default=1000)
+    parser.add_argument("--pages-only", action="store_true", help="only the HTML pages")
     parser.add_argument(
         "--intake-only", action="store_true", help="only validate vs import of 10,000 SMEs"
     )
     args = parser.parse_args()
     gm = str(BIN / "gssc-match")
+    if args.pages_only:
+        print_pages(pages(gm))
+        return
     py = sys.executable
     if args.intake_only:
         cat = catalogue(10000, 10)
@@ -187,7 +214,9 @@ def main() -> None:
         out = OUT / f"export-1000.{suffix}"
         argv = [gm, "export", "--data", str(export_cat), "--top", "10", "--out", str(out)]
         samples.append(measure(label, [*argv, "--force"]))
+    written = pages(gm)
     report(samples)
+    print_pages(written)
     if len(rank_points) > 1:
         print(
             f"\ngrowth exponent in N over all sizes (1.0 = linear): rank time "

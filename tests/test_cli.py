@@ -29,6 +29,8 @@ COMMANDS = (
     "weights",
     "plan",
     "teams",
+    "report",
+    "catalogue",
     "taxonomy",
     "doctor",
     "template",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalogue.gaps import GapReport, find_gaps, records_of
 from .catalogue.loader import Catalogue, Checked, data_dir, load_catalogue
-from .errors import CatalogueError
+from .errors import CatalogueError, UsageError
 from .matching.doctor import Diagnosis, Side
 from .matching.doctor import diagnose as diagnose_record
-from .matching.ranking import Matcher
+from .matching.overview import Overview, overview
+from .matching.ranking import Match, Matcher
 from .matching.scoring import Weights, load_weights
 from .outputs.rows import Context, Result, rows_for_matches, rows_for_shortlists
 from .outputs.team_rows import TeamResult, rows_for_suggestions
@@ -63,9 +65,12 @@ def rank(
 
     `progress` wraps the stream of shortlists (the CLI passes a progress bar on a terminal).
     """
-    selection = selection or Selection()
-    weights = weights or load_weights()
-    matcher = Matcher(catalogue, weights)
+    matcher = Matcher(catalogue, weights or load_weights())
+    return _rank(matcher, selection or Selection(), progress)
+
+
+def _rank(matcher: Matcher, selection: Selection, progress: Progress) -> Result:
+    weights = matcher.weights
     context = Context(selection, weights.no_match_threshold, weights.labels)
     if selection.sme_id is not None:
         matches = tuple(matcher.for_sme(selection.sme_id, selection))
@@ -74,6 +79,40 @@ def rank(
     shortlists = tuple(progress(matcher.shortlists(selection), total, "ranking"))
     rows = tuple(rows_for_shortlists(shortlists, context))
     return Result(weights, shortlists, (), rows, context)
+
+
+def briefing(
+    catalogue: Catalogue,
+    selection: Selection,
+    weights: Weights | None = None,
+    progress: Progress = silent,
+    sme_column_limit: int = 60,
+) -> tuple[Result, Overview]:
+    """`rank`'s result for a selection of needs, with the overview a report page shows.
+
+    Both come from one fitted matcher, so every score on the page is the score `rank` gives.
+    With `selection.sme_id`, the needs are those that fit that SME best (`rank --sme`).
+    """
+    matcher = Matcher(catalogue, weights or load_weights())
+    forward = replace(selection, sme_id=None)
+    if selection.sme_id is not None:
+        fitting = tuple(m.need.id for m in matcher.for_sme(selection.sme_id, selection))
+        if not fitting:
+            raise UsageError(f"no need fits SME '{selection.sme_id}'; nothing to report")
+        forward = replace(forward, need_ids=fitting, country=None, city=None)
+    return _rank(matcher, forward, progress), overview(matcher, forward, sme_column_limit)
+
+
+def best_needs(
+    catalogue: Catalogue, weights: Weights | None = None, top: int = 3, progress: Progress = silent
+) -> dict[str, tuple[Match, ...]]:
+    """Per SME id, the needs across all countries that fit it best (as `rank --sme`)."""
+    matcher = Matcher(catalogue, weights or load_weights())
+    selection = Selection(top=top)
+    return {
+        sme.id: tuple(matcher.for_sme(sme.id, selection))
+        for sme in progress(matcher.smes, len(matcher.smes), "matching")
+    }
 
 
 def plan(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import catalogue, intake, matching
 from . import diagnostics as diagnostics
+from . import pages as pages
 from . import planning as planning
 from . import teams as teams  # registers `teams`
 from . import weights as weights_command

@@ -83,14 +83,18 @@ def export(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) -
 
 def check_target(request: ExportRequest) -> None:
     """Refuse a missing folder, an input file, or an existing file without force."""
-    path = request.path
+    check_path(request.path, request.force, request.protected)
+
+
+def check_path(path: Path, force: bool, protected: Sequence[Path]) -> None:
+    """`check_target` for any file this tool writes (exports, pages)."""
     if not path.parent.is_dir():
         raise OutputError(f"folder '{path.parent}' does not exist")
-    if any(same_file(path, p) for p in request.protected):
+    if any(same_file(path, p) for p in protected):
         raise OutputError(f"refusing to write over the input file '{path}'")
     if path.is_dir():
         raise OutputError(f"'{path}' is a folder")
-    if path.exists() and not request.force:
+    if path.exists() and not force:
         raise OutputError(f"'{path}' already exists; use --force to replace it")
 
 
