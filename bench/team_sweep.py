@@ -31,9 +31,7 @@ SETS = (
 # Settings of `teams:` in the weights file; `parts.<name>` sets a team-score weight.
 GRID: dict[str, list[float]] = {
     "margin": [0.0, 0.02, 0.05],
-    "related_credit": [0.0, 0.25, 0.5],
-    "min_part_share": [0.05, 0.1],
-    "parts.relevance": [0.2, 0.4],
+    "clause_words": [0.3, 0.4, 0.5],
 }
 
 

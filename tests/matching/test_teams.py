@@ -339,3 +339,60 @@ def test_every_bundled_suggestion_keeps_the_rules() -> None:
             assert len({m.sme.id for m in team.members}) == len(team.members)
             assert all(m.unique >= settings.min_unique - 1e-4 for m in team.members)
             assert team.score == pytest.approx(sum(c.points for c in team.contributions), abs=1e-6)
+
+
+def test_a_request_of_several_clauses_is_split_into_them_in_the_needs_words() -> None:
+    """Bundled needs that ask for two or more things get one equal part per clause."""
+    matcher = Matcher(open_catalogue(), load_weights())
+    finder = TeamFinder(matcher)
+    split = [(i, finder.parts_of(i)) for i in range(len(matcher.needs))]
+    clause_needs = [(i, parts) for i, parts in split if parts and parts[0].is_clause]
+    assert clause_needs  # the bundled multi-part needs ask in clauses
+    for i, parts in clause_needs:
+        assert len(parts) >= 2 and all(p.is_clause for p in parts)
+        assert sum(p.share for p in parts) == pytest.approx(1.0)
+        assert all(p.words[0] in " ".join(matcher.needs[i].description.split()) for p in parts)
+
+
+def test_a_clause_is_covered_by_its_rare_words_in_the_smes_text() -> None:
+    matcher = Matcher(open_catalogue(), load_weights())
+    finder = TeamFinder(matcher)
+    part = next(
+        p
+        for i in range(len(matcher.needs))
+        for p in finder.parts_of(i)
+        if p.is_clause and not p.named
+    )
+    values = [finder.cover(j, part) for j in range(len(matcher.smes))]
+    idf, unseen = finder._idf
+    for j, (value, words, via) in enumerate(values):
+        own = finder._sme_stems[j]
+        total = sum(idf.get(s, unseen) for s in part.stems)
+        got = sum(idf.get(s, unseen) for s in part.stems if s in own)
+        assert value == pytest.approx(min(1.0, got / total / finder.settings.clause_words))
+        assert via is None
+        assert (value > 0) == bool(words)  # a cover names the SME's own words
+
+
+def test_clause_parts_show_quoted_in_the_needs_words() -> None:
+    from gssc_match.outputs.team_rows import part_label
+
+    result = suggest_teams(open_catalogue(), Selection())
+    part = next(p for s in result.suggestions for p in s.parts if p.is_clause)
+    assert part_label(part) == f'"{part.name}" {part.share:.0%}'
+
+
+def test_a_need_whose_parts_nobody_covers_says_so() -> None:
+    """With parts but no candidate covering any, the reason must not claim there are none."""
+    result = suggest_teams(open_catalogue(), Selection(), top=1)
+    uncovered = [
+        s
+        for s in result.suggestions
+        if s.parts and s.best_single is not None and not s.best_single.members[0].covers
+    ]
+    for suggestion in uncovered:
+        assert not suggestion.teams
+        assert suggestion.reason.startswith("no SME covers a part of the need")
+    for suggestion in result.suggestions:
+        if "names no taxonomy concept" in suggestion.reason:
+            assert suggestion.parts == ()

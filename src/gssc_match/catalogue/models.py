@@ -261,6 +261,9 @@ class Remedies(Record):
     ("we do not need sensors but a law"); `done` words cancel their whole clause ("early
     warning already exists"). `requests` ("we need") mark where a need starts asking: a
     cue before them in a sentence of the description is the need's story, not its request.
+    `conjunctions` ("and", "y") join the things a request asks for: `teams` cuts a request
+    there, and at `; , :`, into the parts a team must cover (optional: without them a
+    need's parts are its taxonomy concepts).
     """
 
     kinds: list[RemedyKind] = Field(min_length=1)
@@ -268,6 +271,7 @@ class Remedies(Record):
     contrasts: Synonyms
     done: Synonyms
     requests: Synonyms
+    conjunctions: Synonyms | None = None
 
 
 class TaxonomyFile(Record):

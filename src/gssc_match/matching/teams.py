@@ -1,8 +1,11 @@
 """Suggest teams of two or three SMEs whose offers together cover the parts of a need.
 
-A need's parts are the taxonomy concepts its own words carry, weighted as the matcher
-weighs them. An SME covers a part through the same concept in its own words, or partly
-through another concept of the same pillar. A team's score is the visible sum
+A need's parts are the clauses of its request ("we need A; B, and C": three parts, in the
+need's own words) when it has two or more, else the taxonomy concepts its words carry,
+weighted as the matcher weighs them. An SME covers a concept part through the same
+concept in its own words, or partly through another concept of the same pillar; it covers
+a clause by the better of the concepts the clause names and the rare words of the clause
+its own text uses. A team's score is the visible sum
 
     coverage x w_coverage + relevance x w_relevance - overlap x w_overlap
 
@@ -15,6 +18,7 @@ best pairs with a third member.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,7 +26,9 @@ from functools import cached_property
 
 import numpy as np
 
+from ..catalogue.clauses import request_clauses
 from ..catalogue.models import Need, Sme
+from ..catalogue.text import analyse
 from ..errors import UsageError
 from ..memory import gc_paused
 from ..selection import Selection
@@ -49,6 +55,16 @@ class NeedPart:
     pillar: str
     share: float
     words: tuple[str, ...]
+    stems: tuple[str, ...] = ()  # a clause part: its content stems
+    named: tuple[str, ...] = ()  # a clause part: the concepts it names
+
+    @property
+    def is_clause(self) -> bool:
+        return self.pillar == CLAUSE
+
+
+CLAUSE = "request"  # the pillar shown for a part that is a clause of the need's request
+_NAME_LENGTH = 48  # a clause longer than this is named by its first words
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,28 @@ class TeamFinder:
     # -- the need's parts and each SME's coverage ---------------------------------------
 
     def parts_of(self, need_index: int) -> tuple[NeedPart, ...]:
+        """The clauses of the need's request, or, with fewer than two, its concepts."""
+        clauses = self._clause_parts(need_index)
+        return clauses if len(clauses) >= 2 else self._concept_parts(need_index)
+
+    def _clause_parts(self, need_index: int) -> tuple[NeedPart, ...]:
+        """One equal part per clause of the request, named in the need's own words."""
+        taxonomy = self.matcher.catalogue.taxonomy
+        found = request_clauses(self.matcher.needs[need_index], taxonomy)
+        return tuple(
+            NeedPart(
+                f"clause-{k}",
+                _short(clause.text),
+                CLAUSE,
+                1 / len(found),
+                (clause.text,),
+                clause.stems,
+                tuple(sorted({h.concept_id for h in taxonomy.concept_index.find(clause.text)})),
+            )
+            for k, clause in enumerate(found, start=1)
+        )
+
+    def _concept_parts(self, need_index: int) -> tuple[NeedPart, ...]:
         """The concepts a need carries with a real share of its weight, heaviest first."""
         profile = self.matcher.space.profiles[need_index]
         total = sum(profile.weights.values())
@@ -167,6 +205,8 @@ class TeamFinder:
         with how central it is to the SME's offer (`focus`): a demolition-waste recycler
         that mentions landfills covers the landfill part less than a landfill-gas firm.
         """
+        if part.is_clause:
+            return self._clause_cover(sme_index, part)
         profile = self.matcher.space.profiles[self._n_needs + sme_index]
         if part.concept_id in profile.weights:
             value = self._strength(sme_index, part.concept_id)
@@ -178,6 +218,63 @@ class TeamFinder:
         value = self.settings.related_credit * self._strength(sme_index, concept)
         name = self.matcher.catalogue.taxonomy.concepts[concept].name
         return value, profile.surfaces[concept], name
+
+    def _clause_cover(
+        self, sme_index: int, part: NeedPart
+    ) -> tuple[float, tuple[str, ...], str | None]:
+        """The better of the concepts the clause names and the clause's words in the SME's.
+
+        Words count by their rarity among the SMEs (idf), so "cold storage" weighs more than
+        "system"; a share of `clause_words` of the clause's weight already covers it fully.
+        """
+        taxonomy = self.matcher.catalogue.taxonomy
+        by_concept = max(
+            (
+                self.cover(sme_index, NeedPart(c, c, taxonomy.pillar_of[c].name, 1.0, ()))
+                for c in part.named
+            ),
+            key=lambda found: found[0],
+            default=(0.0, (), None),
+        )
+        idf, unseen = self._idf
+        own = self._sme_stems[sme_index]
+        total = sum(idf.get(s, unseen) for s in part.stems)
+        got = sum(idf.get(s, unseen) for s in part.stems if s in own)
+        by_words = min(1.0, got / total / self.settings.clause_words) if total > 0 else 0.0
+        if by_concept[0] >= by_words:
+            return by_concept
+        return by_words, self._words_used(sme_index, part), None
+
+    def _words_used(self, sme_index: int, part: NeedPart) -> tuple[str, ...]:
+        """The SME's own words for the clause's stems it shares, in its text's order."""
+        sme = self.matcher.smes[sme_index]
+        wanted = set(part.stems)
+        used: list[str] = []
+        for line in (*sme.tags, *sme.offerings, sme.description):
+            analysed = analyse(line)
+            for word, key in zip(analysed.words, analysed.stems, strict=True):
+                if key in wanted and word.lower() not in used:
+                    used.append(word.lower())
+        return tuple(used[:3])
+
+    @cached_property
+    def _sme_stems(self) -> list[frozenset[str]]:
+        """Each SME's content stems: tags, offerings and description."""
+        return [
+            frozenset(analyse(" ".join([*s.tags, *s.offerings, s.description])).content_stems())
+            for s in self.matcher.smes
+        ]
+
+    @cached_property
+    def _idf(self) -> tuple[dict[str, float], float]:
+        """Smoothed idf of each stem over the SMEs, and that of a stem no SME uses."""
+        counts: dict[str, int] = {}
+        for own in self._sme_stems:
+            for key in own:
+                counts[key] = counts.get(key, 0) + 1
+        n = len(self._sme_stems)
+        idf = {key: math.log((1 + n) / (1 + d)) + 1 for key, d in counts.items()}
+        return idf, math.log(1 + n) + 1
 
     def _strength(self, sme_index: int, concept: str) -> float:
         weight = self.matcher.space.profiles[self._n_needs + sme_index].weights[concept]
@@ -305,6 +402,8 @@ class TeamFinder:
     def _why_none(self, best: _Scored, found: list[_Scored], single: Team, bar: float) -> str:
         name = single.members[0].sme.name
         if not single.members[0].covers and not found:
+            if single.uncovered:  # there are parts, but no candidate covers any of them
+                return f"no SME covers a part of the need; {name} fits best"
             return f"the need names no taxonomy concept to split it into parts; {name} fits best"
         if not found and best.coverage >= 0.999:
             return f"{name} alone covers every part of the need"
@@ -500,6 +599,13 @@ class TeamFinder:
         if key not in self._matches:
             self._matches[key] = self.matcher.explain(need_index, sme_index)
         return self._matches[key]
+
+
+def _short(text: str) -> str:
+    """A clause's first words, cut at a word, when it is too long to name a part."""
+    if len(text) <= _NAME_LENGTH:
+        return text
+    return text[:_NAME_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
 def _gain(row: np.ndarray, others: np.ndarray, shares: np.ndarray) -> float:

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..matching.teams import Member, PartCover, Team, TeamSuggestion
-from .team_rows import part_label
+from .team_rows import part_label, part_title
 
 
 def render_teams(suggestions: Sequence[TeamSuggestion], console: Console) -> None:
@@ -83,7 +83,7 @@ def _score_lines(team: Team) -> str:
 def _coverage_text(team: Team) -> str:
     lines = [f"{m.sme.id}: {_member_parts(m)}" for m in team.members]
     if team.uncovered:
-        names = ", ".join(_escape(p.name) for p in team.uncovered)
+        names = ", ".join(_escape(part_title(p)) for p in team.uncovered)
         lines.append(f"[yellow]nobody covers:[/yellow] {names}")
     return "\n".join(lines)
 
@@ -102,7 +102,8 @@ def _member_parts(member: Member) -> str:
 
 
 def _part_name(cover: PartCover) -> str:
-    return f"~{cover.part.name}" if cover.via else cover.part.name
+    name = part_title(cover.part)
+    return f"~{name}" if cover.via else name
 
 
 def _escape(text: str) -> str:

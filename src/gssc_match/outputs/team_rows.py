@@ -151,8 +151,16 @@ def _cover_cell(cover: PartCover) -> dict[str, object]:
 
 
 def part_label(part: NeedPart) -> str:
-    """`Cold chain 45% (cadeia de frio, gelo)`: the part, its share, in the need's words."""
+    """`Cold chain 45% (cadeia de frio, gelo)`: the part, its share, in the need's words;
+    a clause of the request is already the need's words: `"gelo para o peixe" 33%`."""
+    if part.is_clause:
+        return f"{part_title(part)} {part.share:.0%}"
     return f"{part.name} {part.share:.0%} ({', '.join(part.words[:2])})"
+
+
+def part_title(part: NeedPart) -> str:
+    """A part's name; a clause in quotes, since its words may hold commas."""
+    return f'"{part.name}"' if part.is_clause else part.name
 
 
 def cover_text(cell: dict[str, object]) -> str:
