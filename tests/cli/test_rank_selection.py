@@ -231,3 +231,31 @@ def test_export_never_writes_over_the_sme_file_it_ranks(mini_path: Path, tmp_pat
     assert result.exit_code == 1
     assert "refusing to write over the input file" in result.stderr
     assert mine.read_bytes() == before
+
+
+# -- teams and report take the same selection, so the same typos get the same answer --
+
+
+@pytest.mark.parametrize("command", ["teams", "report"])
+def test_teams_and_report_refuse_an_unknown_city_like_rank(
+    mini_path: Path, tmp_path: Path, command: str
+) -> None:
+    out = ["--out", str(tmp_path / "r.html")] if command == "report" else []
+    result = CliRunner().invoke(
+        app, [command, "--data", str(mini_path), "--city", "Valparaso", *out]
+    )
+    assert result.exit_code == 2, result.output
+    assert "did you mean 'Valparaíso'?" in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_report_takes_the_priority_filter(mini_path: Path, tmp_path: Path) -> None:
+    page = tmp_path / "r.html"
+    args = ["report", "--data", str(mini_path), "--priority", "high", "--out", str(page)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    high = rows(rank(mini_path, "--priority", "high", "--format", "json"))
+    low = rows(rank(mini_path, "--priority", "low", "--format", "json"))
+    assert high and low
+    assert all(r["need_id"] in text for r in high)
+    assert not any(r["need_id"] in text for r in low)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from .options import (
     DataOption,
     MinScoreOption,
     NeedOption,
+    PriorityOption,
     SmeOption,
     TopOption,
     WeightsOption,
@@ -33,6 +33,7 @@ def report(
     need: NeedOption = None,
     city: CityOption = None,
     cluster: ClusterOption = None,
+    priority: PriorityOption = None,
     top: TopOption = 5,
     min_score: MinScoreOption = 0.0,
     sme: SmeOption = None,
@@ -56,6 +57,7 @@ def report(
     coverage, unmet needs and every shortlist with its explanation."""
     from ..about import about_run, generated_date
     from ..api import briefing, open_catalogue, plan, suggest_teams
+    from ..matching.resolve import resolve_selection
     from ..matching.scoring import DEFAULT_WEIGHTS, load_weights
     from ..outputs.export import check_path
     from ..outputs.html import write_page
@@ -65,10 +67,8 @@ def report(
     catalogue = open_catalogue(data, _progress_bar)
     inputs = (*catalogue.files, weights or DEFAULT_WEIGHTS, *([mission] if mission else []))
     check_path(out, force, inputs)  # before the work: a refused target costs nothing
-    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score)
-    if selection.country:
-        resolved = catalogue.taxonomy.resolve_country(selection.country).id
-        selection = replace(selection, country=resolved)
+    selection = Selection(country, tuple(need or ()), city, cluster, sme, top, min_score, priority)
+    selection = resolve_selection(catalogue, selection)  # typos: did-you-mean, as in rank
     result, overview = briefing(catalogue, selection, chosen, _progress_bar)
     agenda = plan(mission, catalogue, chosen) if mission is not None else None
     team_rows = None

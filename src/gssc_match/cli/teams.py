@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -123,13 +122,12 @@ def _run_teams(
     """Load, select and search; also returns the provenance and every input file used."""
     from ..about import about_run
     from ..api import open_catalogue, suggest_teams
+    from ..matching.resolve import resolve_selection
     from ..matching.scoring import DEFAULT_WEIGHTS, load_weights
 
     chosen_weights = load_weights(weights_file)
     catalogue = open_catalogue(data, _progress_bar)
-    if selection.country:
-        resolved = catalogue.taxonomy.resolve_country(selection.country).id
-        selection = replace(selection, country=resolved)
+    selection = resolve_selection(catalogue, selection)  # typos: did-you-mean, as in rank
     result = suggest_teams(catalogue, selection, chosen_weights, size, selection.top)
     about = {**about_run(catalogue, chosen_weights, selection), "team_size": size}
     inputs = (*catalogue.files, weights_file or DEFAULT_WEIGHTS)

@@ -26,11 +26,11 @@ from ..problems import printable, visible
 from .export import (
     ExportFormat,
     ExportRequest,
-    _fixed_zip_times,
-    _flatten,
-    _midnight,
     atomic_write,
     check_target,
+    fixed_zip_times,
+    flatten,
+    midnight,
 )
 from .formats import neutralise
 
@@ -172,7 +172,7 @@ def agenda_xlsx(agenda: Agenda, about: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    stamp = _midnight(str(about.get("generated", "")))
+    stamp = midnight(str(about.get("generated", "")))
     book.properties.created = stamp
     book.properties.modified = stamp
     book.remove(book.active)  # type: ignore[arg-type]
@@ -186,11 +186,11 @@ def agenda_xlsx(agenda: Agenda, about: dict[str, Any]) -> bytes:
         _sheet(book, names, name, PARTICIPANT_COLUMNS, records)
     shortfall_columns = ("kind", "who", "got", "wanted", "cause")
     _sheet(book, names, "shortfalls", shortfall_columns, agenda.shortfall_dicts())
-    facts = _flatten({"plan": agenda.summary, "about": about})
+    facts = flatten({"plan": agenda.summary, "about": about})
     _sheet(book, names, "about", ("key", "value"), ({"key": k, "value": v} for k, v in facts))
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
+    return fixed_zip_times(buffer.getvalue())
 
 
 def _participants(
@@ -274,7 +274,7 @@ def agenda_ics(agenda: Agenda, about: dict[str, Any], who: str | None = None) ->
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", agenda.title if who is None else f"{agenda.title}: {who}")
     # DTSTAMP must be there; the run's date keeps the bytes repeatable.
-    stamp = _midnight(str(about.get("generated", ""))).replace(tzinfo=dt.UTC)
+    stamp = midnight(str(about.get("generated", ""))).replace(tzinfo=dt.UTC)
     for row in agenda.rows:
         if who is not None and who not in (row.delegation, row.sme_id):
             continue

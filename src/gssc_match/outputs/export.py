@@ -191,7 +191,7 @@ def _xlsx(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) ->
 
     book = Workbook()
     # The properties carry the clock; pin them to the run's date so that bytes repeat.
-    stamp = _midnight(str(about.get("generated", "")))
+    stamp = midnight(str(about.get("generated", "")))
     book.properties.created = stamp
     book.properties.modified = stamp
     sheet = book.active
@@ -208,7 +208,7 @@ def _xlsx(rows: Sequence[Row], about: dict[str, Any], request: ExportRequest) ->
     _lay_out(info, ("setting", "value"), printed=2)
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
+    return fixed_zip_times(buffer.getvalue())
 
 
 def _selection(about: dict[str, Any]) -> dict[str, Any]:
@@ -219,10 +219,10 @@ def _selection(about: dict[str, Any]) -> dict[str, Any]:
 def _about_lines(about: dict[str, Any]) -> list[tuple[str, str]]:
     """The filter first, as a sentence, then every setting of the run."""
     lines = [("Selection", str(about.get("filter", "")))] if "filter" in about else []
-    return lines + [(k, v) for k, v in _flatten(about) if k != "filter"]
+    return lines + [(k, v) for k, v in flatten(about) if k != "filter"]
 
 
-def _midnight(day: str) -> dt.datetime:
+def midnight(day: str) -> dt.datetime:
     try:
         return dt.datetime.combine(dt.date.fromisoformat(day), dt.time())
     except ValueError:
@@ -314,12 +314,12 @@ def _fitted(cells: Sequence[Any]) -> float:
     return float(min(50, max(8, longest + 2)))
 
 
-def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     if isinstance(value, dict):
         return [
             item
             for k, v in value.items()
-            for item in _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+            for item in flatten(v, f"{prefix}.{k}" if prefix else str(k))
         ]
     if isinstance(value, list | tuple):
         return [(prefix, ", ".join(str(v) for v in value))]
@@ -336,7 +336,7 @@ def _modified_as_created(core: bytes) -> bytes:
     return _MODIFIED.sub(lambda m: m.group(1) + stamp + m.group(2), core)
 
 
-def _fixed_zip_times(data: bytes) -> bytes:
+def fixed_zip_times(data: bytes) -> bytes:
     """Rewrite the XLSX zip with fixed times, so that same inputs give the same bytes.
 
     openpyxl stamps the save time into docProps/core.xml and into every zip entry.

@@ -20,11 +20,11 @@ from typing import Any
 from .export import (
     ExportFormat,
     ExportRequest,
-    _fixed_zip_times,
-    _flatten,
-    _midnight,
     atomic_write,
     check_target,
+    fixed_zip_times,
+    flatten,
+    midnight,
 )
 from .formats import neutralise
 from .layout import Layout, TableRow
@@ -100,7 +100,7 @@ def table_xlsx(rows: Sequence[TableRow], about: dict[str, Any], layout: Layout) 
     from openpyxl import Workbook
 
     book = Workbook()
-    stamp = _midnight(str(about.get("generated", "")))  # the run's date, so bytes repeat
+    stamp = midnight(str(about.get("generated", "")))  # the run's date, so bytes repeat
     book.properties.created = stamp
     book.properties.modified = stamp
     sheet = book.active
@@ -113,11 +113,11 @@ def table_xlsx(rows: Sequence[TableRow], about: dict[str, Any], layout: Layout) 
     for side in layout.side_sheets:
         kept = (layout.cells(r) for r in rows if side.keep(r))
         _fill(book.create_sheet(side.title), side.columns, kept, numbers)
-    about_rows = ({"key": k, "value": v} for k, v in _flatten(about))
+    about_rows = ({"key": k, "value": v} for k, v in flatten(about))
     _fill(book.create_sheet("about"), ("key", "value"), about_rows, frozenset())
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
+    return fixed_zip_times(buffer.getvalue())
 
 
 def _fill(

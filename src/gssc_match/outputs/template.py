@@ -22,7 +22,7 @@ from ..catalogue.codes import COUNTRY_CODES, LANGUAGE_CODES
 from ..catalogue.columns import Column, RecordKind, ValueKind, columns_for
 from ..catalogue.taxonomy import Taxonomy
 from ..errors import UsageError
-from .export import _fixed_zip_times
+from .export import fixed_zip_times
 from .formats import neutralise
 
 FIXED_STAMP = dt.datetime(2000, 1, 1)
@@ -122,7 +122,7 @@ def _xlsx(
     _validations(sheet, columns, ranges)
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
+    return fixed_zip_times(buffer.getvalue())
 
 
 def _data_sheet(sheet: Any, columns: Sequence[Column], rows: list[list[str | int | None]]) -> None:
