@@ -23,6 +23,7 @@ from gssc_match.outputs.html.report import ReportInput, report_html
 from gssc_match.outputs.rows import CONTACT_COLUMNS, output_columns
 from gssc_match.selection import Selection
 
+LABELS = load_weights().labels
 ABOUT = {"tool": "gssc-match test", "catalogue_fingerprint": "sha256:0", "generated": "2030-01-02"}
 
 
@@ -86,7 +87,7 @@ def test_hostile_text_shows_as_text_in_the_report(hostile: Catalogue, hostile_na
 
 
 def test_hostile_text_shows_as_text_in_the_catalogue(hostile: Catalogue, hostile_name: str) -> None:
-    html = catalogue_html(hostile, best_needs(hostile), {**ABOUT, "smes": 0, "needs": 0})
+    html = catalogue_html(hostile, best_needs(hostile), {**ABOUT, "smes": 0, "needs": 0}, LABELS)
     assert hostile_name not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "</textarea>" not in html
@@ -149,7 +150,7 @@ def test_many_smes_give_the_top_of_each_need_and_say_so(mini: Catalogue) -> None
 
 
 def test_the_catalogue_has_a_card_per_sme_under_its_cluster(mini: Catalogue) -> None:
-    html = catalogue_html(mini, best_needs(mini), {**ABOUT, "smes": 0, "needs": 0})
+    html = catalogue_html(mini, best_needs(mini), {**ABOUT, "smes": 0, "needs": 0}, LABELS)
     for sme in mini.smes:
         assert html.count(f'id="sme-{sme.id}"') == 1
         assert html.count(f'href="#sme-{sme.id}"') == 1
@@ -162,7 +163,7 @@ def test_the_catalogue_has_a_card_per_sme_under_its_cluster(mini: Catalogue) -> 
 def test_the_catalogue_lists_the_needs_an_sme_fits_as_rank_does(mini: Catalogue) -> None:
     from gssc_match.api import rank
 
-    html = catalogue_html(mini, best_needs(mini, top=2), {**ABOUT, "smes": 0, "needs": 0})
+    html = catalogue_html(mini, best_needs(mini, top=2), {**ABOUT, "smes": 0, "needs": 0}, LABELS)
     card = html[html.index('id="sme-brine-less"') :]
     card = card[: card.index("</article>")]
     for match in rank(mini, Selection(sme_id="brine-less", top=2)).sme_matches:
@@ -247,7 +248,7 @@ def test_contacts_stay_out_of_both_pages(mini: Catalogue) -> None:
     assert contacts  # the fixture has one, or this test would prove nothing
     pages = [
         _report(mini, Selection()),
-        catalogue_html(mini, best_needs(mini), {**ABOUT, "smes": 0, "needs": 0}),
+        catalogue_html(mini, best_needs(mini), {**ABOUT, "smes": 0, "needs": 0}, LABELS),
     ]
     for html in pages:
         for contact in contacts:
@@ -325,7 +326,16 @@ def test_every_explanation_adds_up_to_its_score(mini: Catalogue) -> None:
     result, _ = briefing(mini, Selection())
     for shortlist in result.shortlists:
         for match in shortlist.matches:
-            view = match_view(match)
+            view = match_view(match, LABELS)
             for part in view.parts:
                 assert abs(part.value * part.weight * part.share - part.points) < 1e-4
             assert abs(sum(p.points for p in view.parts) - view.score) < 1e-3
+
+
+def test_every_shortlisted_pair_shows_its_label(mini: Catalogue) -> None:
+    result, _ = briefing(mini, Selection())
+    html = _report(mini, Selection())
+    labelled = [r for r in result.rows if r.label]
+    assert labelled
+    for row in labelled:
+        assert f'{row.score:.3f}</span> <span class="badge">{row.label}</span>' in html

@@ -112,5 +112,5 @@ def catalogue_page(
     fits = best_needs(catalogue, chosen, top, _progress_bar)
     about = about_run(catalogue, chosen, Selection(top=top))
     about["generated"] = generated_date()
-    write_page(out, catalogue_html(catalogue, fits, about), force, inputs)
+    write_page(out, catalogue_html(catalogue, fits, about, chosen.labels), force, inputs)
     typer.echo(f"wrote the catalogue of {len(catalogue.smes)} SMEs to {out}", err=True)

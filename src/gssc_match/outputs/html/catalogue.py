@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ...catalogue.loader import Catalogue
     from ...catalogue.models import Sme
     from ...matching.ranking import Match
+    from ...matching.scoring import LabelCutoffs
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,22 @@ class Section:
 
 
 def catalogue_html(
-    catalogue: Catalogue, fits: Mapping[str, Sequence[Match]], about: dict[str, Any]
+    catalogue: Catalogue,
+    fits: Mapping[str, Sequence[Match]],
+    about: dict[str, Any],
+    labels: LabelCutoffs,
 ) -> str:
     """The whole catalogue as one self-contained HTML document."""
-    return render("catalogue.html.j2", **catalogue_context(catalogue, fits, about))
+    return render("catalogue.html.j2", **catalogue_context(catalogue, fits, about, labels))
 
 
 def catalogue_context(
-    catalogue: Catalogue, fits: Mapping[str, Sequence[Match]], about: dict[str, Any]
+    catalogue: Catalogue,
+    fits: Mapping[str, Sequence[Match]],
+    about: dict[str, Any],
+    labels: LabelCutoffs,
 ) -> dict[str, Any]:
-    sections = cluster_sections(catalogue, fits)
+    sections = cluster_sections(catalogue, fits, labels)
     return {
         "title": "Competency catalogue",
         "about": about,
@@ -69,7 +76,9 @@ def catalogue_context(
     }
 
 
-def cluster_sections(catalogue: Catalogue, fits: Mapping[str, Sequence[Match]]) -> list[Section]:
+def cluster_sections(
+    catalogue: Catalogue, fits: Mapping[str, Sequence[Match]], labels: LabelCutoffs
+) -> list[Section]:
     """Clusters in the taxonomy's order (unknown ones after, by id); SMEs by name."""
     clusters = catalogue.taxonomy.clusters
     countries = {c.id: c.name for c in catalogue.taxonomy.source.countries}
@@ -83,7 +92,8 @@ def cluster_sections(catalogue: Catalogue, fits: Mapping[str, Sequence[Match]]) 
         name = cluster.name if cluster else cluster_id
         smes = sorted(grouped[cluster_id], key=lambda s: (s.name.casefold(), s.id))
         cards = tuple(
-            Card(s, name, tuple(match_view(m) for m in fits.get(s.id, ())), countries) for s in smes
+            Card(s, name, tuple(match_view(m, labels) for m in fits.get(s.id, ())), countries)
+            for s in smes
         )
         sections.append(Section(cluster_id, name, cluster.organisation if cluster else None, cards))
     return sections

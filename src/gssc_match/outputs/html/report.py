@@ -157,8 +157,8 @@ def _need_view(
         priority=need.priority.value,
         pillar=facts.pillar,
         description=need.description,
-        matches=tuple(match_view(m) for m in shortlist.matches),
-        best=match_view(best) if best is not None else None,
+        matches=tuple(match_view(m, weights.labels) for m in shortlist.matches),
+        best=match_view(best, weights.labels) if best is not None else None,
         shortfall=None if shortlist.matches else shortfall(shortlist, best, weights, min_score),
     )
 

@@ -9,6 +9,7 @@ from ..rows import related_text
 
 if TYPE_CHECKING:
     from ...matching.ranking import Match
+    from ...matching.scoring import LabelCutoffs
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class MatchView:
     sme_country: str
     cluster: str
     score: float
+    label: str
     parts: tuple[PartView, ...]
     concepts: tuple[ConceptView, ...]
     related: str
@@ -52,7 +54,7 @@ class MatchView:
     website: str | None
 
 
-def match_view(match: Match) -> MatchView:
+def match_view(match: Match, labels: LabelCutoffs) -> MatchView:
     """The page's view of a match; the score is rounded like the rows of every other output."""
     from ..rows import DECIMALS
 
@@ -75,6 +77,7 @@ def match_view(match: Match) -> MatchView:
         sme_country=match.sme.country,
         cluster=match.sme.cluster,
         score=round(match.score, DECIMALS),
+        label=labels.label(match.score),
         parts=parts,
         concepts=concepts,
         related=related_text(match),
