@@ -402,15 +402,8 @@ def _place_milp(subset: Instance) -> tuple[tuple[int, int], ...] | None:
     n = model.option_of.size
     if n == 0:
         return _nothing_to_place(subset)
-    ones = np.ones(n)
-    result = milp(
-        -model.values,
-        constraints=model.rows[:3] + _hard_rows(subset, model),
-        integrality=ones,
-        bounds=Bounds(np.zeros(n), ones),
-        options={"presolve": False, "mip_rel_gap": 0.0},
-    )
-    return None if result.x is None else _meetings(model, np.round(result.x))
+    x = _placement_values(subset, model, integral=True)
+    return None if x is None else _meetings(model, np.round(x))
 
 
 def _place_lp_first(subset: Instance) -> tuple[tuple[int, int], ...] | None:
@@ -418,17 +411,10 @@ def _place_lp_first(subset: Instance) -> tuple[tuple[int, int], ...] | None:
     n = model.option_of.size
     if n == 0:
         return _nothing_to_place(subset)
-    ones = np.ones(n)
-    result = milp(
-        -model.values,
-        constraints=model.rows[:3] + _hard_rows(subset, model),
-        integrality=np.zeros(n),
-        bounds=Bounds(np.zeros(n), ones),
-        options={"presolve": False},
-    )
-    if result.x is None:
+    x = _placement_values(subset, model, integral=False)
+    if x is None:
         return None
-    whole = result.x > 1 - 1e-6
+    whole = x > 1 - 1e-6
     kept = _meetings(model, whole.astype(np.int64))
     placed = {o for o, _ in kept}
     rest = [o for o in range(len(subset.options)) if o not in placed]
@@ -442,6 +428,27 @@ def _place_lp_first(subset: Instance) -> tuple[tuple[int, int], ...] | None:
     if more is None:
         return None
     return tuple(sorted(kept + tuple((index[o], t) for o, t in more)))
+
+
+def _placement_values(subset: Instance, model: _Model, *, integral: bool) -> np.ndarray | None:
+    """The placement model solved whole (a MILP) or relaxed (an LP); None if infeasible.
+
+    Both keep every cell, pair and pin rule and each delegation's target: one model, so the
+    two routes of `_place` can never drift apart."""
+    n = model.option_of.size
+    ones = np.ones(n)
+    options: dict[str, object] = {"presolve": False}
+    if integral:
+        options["mip_rel_gap"] = 0.0
+    result = milp(
+        -model.values,
+        constraints=model.rows[:3] + _hard_rows(subset, model),
+        integrality=ones if integral else np.zeros(n),
+        bounds=Bounds(np.zeros(n), ones),
+        options=options,
+    )
+    x: np.ndarray | None = result.x
+    return x
 
 
 def _nothing_to_place(subset: Instance) -> tuple[tuple[int, int], ...] | None:
