@@ -142,9 +142,9 @@ def test_a_named_pair_below_the_threshold_is_shown_and_marked(mini_path: Path) -
     [csv_row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert (csv_row["sme_id"], csv_row["no_good_match"]) == (sme, "true")
     table = rank(mini_path, "--sme", sme, "--need", need, "--explain")
-    assert "relevance below the threshold 0.10: not proposed" in table.stdout
+    assert "not proposed: relevance below the threshold 0.10" in table.stdout
     assert f"#1 {need}: score" in table.stdout
-    assert "(below the relevance threshold: not proposed)" in table.stdout
+    assert "(not proposed: relevance below the threshold)" in table.stdout
 
 
 def test_a_named_pair_above_the_threshold_is_not_marked(mini_path: Path) -> None:

@@ -531,3 +531,58 @@ def test_related_concepts_explain_a_pillar_level_match(mini: Catalogue, weights:
         (concepts["desalination"],),
     )
     assert group.pillar == mini.taxonomy.pillar_of["desalination"].name
+
+
+# -- both views tell one story ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled_matcher(weights: Weights) -> Matcher:
+    return Matcher(open_catalogue(), weights)
+
+
+def test_the_reverse_view_leaves_out_needs_their_shortlist_flags(
+    bundled_matcher: Matcher,
+) -> None:
+    """An SME never sees, as a fit, a need whose own shortlist says no SME answers it; named,
+    the pair is shown, marked with the shortlist's own reason and no label."""
+    matcher = bundled_matcher
+    flagged = {
+        s.need.id: s.reason
+        for s in matcher.shortlists(Selection())
+        if s.no_good_match and s.best_relevance >= matcher.weights.no_match_threshold
+    }
+    assert flagged, "the bundled catalogue has needs flagged while relevant"
+    checked = 0
+    for i, n in enumerate(matcher.needs):
+        if n.id not in flagged:
+            continue
+        row = matcher.relevance_block([i])[0]
+        for j in np.flatnonzero(row >= matcher.weights.no_match_threshold):
+            sme_id = matcher.smes[int(j)].id
+            listed = matcher.for_sme(sme_id, Selection(top=len(matcher.needs)))
+            assert n.id not in [m.need.id for m in listed]
+            [named] = matcher.for_sme(sme_id, Selection(need_ids=(n.id,)))
+            assert not named.proposed and not named.below_threshold
+            assert named.unanswered == flagged[n.id]
+            checked += 1
+    assert checked
+
+
+def test_a_flagged_need_named_in_the_reverse_view_has_no_label(bundled_matcher: Matcher) -> None:
+    flagged = next(
+        s
+        for s in bundled_matcher.shortlists(Selection())
+        if s.no_good_match and s.best_relevance >= bundled_matcher.weights.no_match_threshold
+    )
+    i = [n.id for n in bundled_matcher.needs].index(flagged.need.id)
+    row = bundled_matcher.relevance_block([i])[0]
+    closest = bundled_matcher.smes[int(np.argmax(row))].id
+    result = rank(
+        bundled_matcher.catalogue,
+        Selection(sme_id=closest, need_ids=(flagged.need.id,)),
+        bundled_matcher.weights,
+    )
+    [out] = result.rows
+    assert (out.need_id, out.sme_id, out.no_good_match) == (flagged.need.id, closest, True)
+    assert out.label is None and out.reason == flagged.reason

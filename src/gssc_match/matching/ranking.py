@@ -55,10 +55,17 @@ class Match:
     remedy: RemedyFit = NO_FIT
     below_threshold: bool = False
     """Shown only because the user named this pair: its relevance is below the threshold."""
+    unanswered: str = ""
+    """Shown only because the user named this need, which the shortlist flags: the reason."""
 
     @property
     def score(self) -> float:
         return self.breakdown.total
+
+    @property
+    def proposed(self) -> bool:
+        """Whether the shortlists propose this pair (not merely shown because it was named)."""
+        return not (self.below_threshold or self.unanswered)
 
 
 @dataclass(frozen=True)
@@ -309,7 +316,11 @@ class Matcher:
         return self.remedies.no_answer_reason(need_index, closest)
 
     def for_sme(self, sme_id: str, selection: Selection) -> list[Match]:
-        """The needs, across all countries unless one is chosen, that fit one SME best."""
+        """The needs, across all countries unless one is chosen, that fit one SME best.
+
+        A need its own shortlist flags as unanswered (no close SME offers what it asks for)
+        is left out, as the forward view leaves the SME out: both views tell one story.
+        """
         if sme_id not in self._sme_index:
             raise UnknownRecordError(f"unknown SME '{sme_id}'")
         sme_index = self._sme_index[sme_id]
@@ -322,17 +333,41 @@ class Matcher:
         secondary = np.array(fit, dtype=np.float64) + self._remedy_points(coverage)
         total = self._combine(relevance, secondary)
         below = relevance < self.weights.no_match_threshold
-        # A need the user named is shown even below the threshold, marked: "why not me?"
+        # A need the user named is shown even when not proposed, marked: "why not me?"
         named = np.array([self.needs[i].id in selection.need_ids for i in chosen], dtype=bool)
         shown = ~below | named
-        total = np.where(shown, total, -np.inf)
-        best = [int(i) for i in top_k(total, selection.top) if shown[i]]
-        matches = [
-            replace(self.explain(chosen[i], sme_index), below_threshold=bool(below[i]))
-            for i in best
-        ]
-        kept = [m for m in matches if m.score >= selection.min_score]
+        order = [int(i) for i in top_k(np.where(shown, total, -np.inf), len(chosen)) if shown[i]]
+        matches: list[Match] = []
+        for batch in _batches(order, min(max(2 * selection.top, 16), CHUNK)):
+            reasons = self._unanswered_reasons([chosen[i] for i in batch if not below[i]])
+            for i in batch:
+                flag = reasons.get(chosen[i], "")
+                if flag and not named[i]:
+                    continue
+                match = self.explain(chosen[i], sme_index)
+                matches.append(replace(match, below_threshold=bool(below[i]), unanswered=flag))
+            if len(matches) >= selection.top:
+                break
+        kept = [m for m in matches[: selection.top] if m.score >= selection.min_score]
         return [_with_rank(m, r) for r, m in enumerate(kept, start=1)]
+
+    def _unanswered_reasons(self, need_indices: Sequence[int]) -> dict[int, str]:
+        """The shortlist's no-answer reason of each need that has one (all SMEs eligible)."""
+        if not need_indices:
+            return {}
+        mask = self.sme_mask(None)
+        reasons = {}
+        for row, need_index in zip(self.relevance_block(need_indices), need_indices, strict=True):
+            relevant = mask & (row >= self.weights.no_match_threshold)
+            reason = self._unanswered(need_index, row, relevant)
+            if reason:
+                reasons[need_index] = reason
+        return reasons
+
+
+def _batches(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 PRIORITY_ORDER = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}

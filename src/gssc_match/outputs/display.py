@@ -75,10 +75,12 @@ def _shortlist_view(
 def explanation(match: Match, labels: LabelCutoffs, *, reverse: bool = False) -> RenderableType:
     """The full breakdown of one pair: value x weight (x relevance share) = points per part,
     and the evidence."""
-    mark = " (below the relevance threshold: not proposed)" if match.below_threshold else ""
     subject = match.need.id if reverse else match.sme.name
-    label = labels.label(match.score)
-    heading = Text(f"#{match.rank} {subject}: score {match.score:.3f} ({label}){mark}")
+    if match.proposed:
+        mark = labels.label(match.score)
+    else:
+        mark = f"not proposed: {_not_proposed(match, 'relevance below the threshold')}"
+    heading = Text(f"#{match.rank} {subject}: score {match.score:.3f} ({mark})")
     heading.stylize("bold")
     table = Table(show_edge=False)
     for column in ("part", "value", "weight", "x relevance", "points"):
@@ -122,7 +124,7 @@ def _sme_table(
     table.add_column("score", justify="right", overflow="fold")
     table.add_column("why", overflow="fold", min_width=words)
     for match in matches:
-        label = "" if match.below_threshold else labels.label(match.score)
+        label = labels.label(match.score) if match.proposed else ""
         place = f"{match.need.city}, {match.need.country}"
         table.add_row(
             str(match.rank),
@@ -134,10 +136,16 @@ def _sme_table(
 
 
 def _below(match: Match, threshold: float) -> Text:
-    """The mark of a pair shown only because it was named: not a match by the threshold."""
-    if not match.below_threshold:
+    """The mark of a pair shown only because it was named: not proposed, and why."""
+    if match.proposed:
         return Text()
-    return Text(f"relevance below the threshold {threshold:.2f}: not proposed\n", style="yellow")
+    why_not = _not_proposed(match, f"relevance below the threshold {threshold:.2f}")
+    return Text(f"not proposed: {why_not}\n", style="yellow")
+
+
+def _not_proposed(match: Match, below: str) -> str:
+    """Why a named pair is not proposed: `below` the threshold, or a need its shortlist flags."""
+    return below if match.below_threshold else f"no good match: {match.unanswered}"
 
 
 def _need_title(need: Need) -> Text:

@@ -156,7 +156,7 @@ def match_row(match: Match, context: Context = Context()) -> Row:
         sme_contact_name=sme.contact.name if sme.contact else None,
         sme_contact_email=sme.contact.email if sme.contact else None,
         score=round(match.score, DECIMALS),
-        label=None if match.below_threshold else context.labels.label(match.score),
+        label=context.labels.label(match.score) if match.proposed else None,
         text=points[Part.TEXT],
         concept=points[Part.CONCEPT],
         remedy=points[Part.REMEDY],
@@ -168,8 +168,8 @@ def match_row(match: Match, context: Context = Context()) -> Row:
         shared_terms="; ".join(match.shared_terms),
         why=why(match),
         selection=context.selection.describe(),
-        no_good_match=match.below_threshold,  # a pair shown only because it was named
-        reason=missing_text(match),
+        no_good_match=not match.proposed,  # a pair shown only because it was named
+        reason=match.unanswered or missing_text(match),
     )
 
 
