@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -172,6 +173,29 @@ def test_a_small_share_of_the_ask_does_not_answer_a_need(
     need = next(i for i, n in enumerate(matcher.needs) if n.id == "cl-huasco-inundaciones")
     warner = next(j for j, s in enumerate(matcher.smes) if s.id == "powodz-alarm")
     share = float(matcher.remedies.coverage(need)[warner])
-    assert 0 < share < 0.25
-    assert matcher.remedies.answers(need, [warner], share)
-    assert not matcher.remedies.answers(need, [warner], 0.25)
+    assert 0 < share < weights.remedy.min_answer
+    relevance = np.zeros(len(matcher.smes))
+    relevance[warner] = 0.3
+    # Alone (the best relevance), the warner answers exactly its share of the ask.
+    assert math.isclose(matcher.remedies.answer(need, [warner], relevance), share)
+
+
+def test_a_less_relevant_seller_answers_in_proportion_to_its_relevance(
+    with_remedies: Catalogue, weights: Weights
+) -> None:
+    """A firm that sells the whole remedy but is a third as much about the need as the
+    closest one is a third of an answer: side candidates cannot vouch for a need."""
+    text = "Necesitamos alertas tempranas y sensores de nivel del río."
+    catalogue = dataclasses.replace(with_remedies, needs=(*with_remedies.needs, flood_need(text)))
+    matcher = Matcher(catalogue, weights)
+    need = next(i for i, n in enumerate(matcher.needs) if n.id == "cl-huasco-inundaciones")
+    coverage = matcher.remedies.coverage(need)
+    seller = int(np.argmax(coverage))
+    other = next(j for j in range(len(matcher.smes)) if coverage[j] == 0)
+    assert coverage[seller] == 1.0
+    relevance = np.zeros(len(matcher.smes))
+    relevance[[seller, other]] = 0.1, 0.3
+    assert math.isclose(matcher.remedies.answer(need, [seller, other], relevance), 1 / 3)
+    relevance[[seller, other]] = 0.3, 0.1
+    assert matcher.remedies.answer(need, [seller, other], relevance) == 1.0
+    assert matcher.remedies.answer(need, [], relevance) == 1.0  # nobody close: not this rule

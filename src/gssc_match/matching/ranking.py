@@ -19,6 +19,7 @@ from .remedy import NO_FIT, RemedyFit, RemedyMatrix
 from .scoring import Breakdown, Part, Weights, breakdown
 
 CHUNK = 256  # needs scored at once: bounds the dense block to CHUNK x number of SMEs
+REASON_SMES = 3  # the closest SMEs a no-match reason says what they do instead
 
 
 @dataclass(frozen=True)
@@ -297,23 +298,21 @@ class Matcher:
         return Shortlist(need, ranked, False, best)
 
     def _unanswered(self, need_index: int, relevance: np.ndarray, relevant: np.ndarray) -> str:
-        """Why no SME answers the need, or "" when one of the closest offers enough of it.
+        """Why no SME answers the need, or "" when a close SME offers enough of it.
 
-        The closest SMEs are the few most relevant ones (by relevance alone: ranked by total,
-        SMEs that offer some side remedy would crowd out the ones the need is about): if none
-        of them offers a fair share of what the need asks for, the shared words are about
-        the problem, not the answer.
+        The close SMEs are the few most relevant ones (by relevance alone: ranked by total,
+        SMEs that offer some side remedy would crowd out the ones the need is about), each
+        weighed by its relevance (`RemedyMatrix.answer`): if none offers a fair share of what
+        the need asks for, the shared words are about the problem, not the answer.
         """
-        if self.remedies.asked[need_index].total < self.weights.remedy.min_asked:
+        settings = self.weights.remedy
+        if self.remedies.asked[need_index].total < settings.min_asked:
             return ""  # one passing mention is not a request
-        closest = [
-            int(j)
-            for j in top_k(np.where(relevant, relevance, -np.inf), self.weights.remedy.closest)
-            if relevant[j]
-        ]
-        if self.remedies.answers(need_index, closest, self.weights.remedy.min_coverage):
+        ranked = top_k(np.where(relevant, relevance, -np.inf), settings.closest)
+        close = [int(j) for j in ranked if relevant[j]]
+        if self.remedies.answer(need_index, close, relevance) >= settings.min_answer:
             return ""
-        return self.remedies.no_answer_reason(need_index, closest)
+        return self.remedies.no_answer_reason(need_index, close[:REASON_SMES])
 
     def for_sme(self, sme_id: str, selection: Selection) -> list[Match]:
         """The needs, across all countries unless one is chosen, that fit one SME best.

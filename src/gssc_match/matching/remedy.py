@@ -71,12 +71,23 @@ class RemedyMatrix:
         covered: np.ndarray = np.where(asks_known, self._asks[rows] @ self._offers[sme], UNKNOWN)
         return covered
 
-    def answers(self, need: int, smes: Sequence[int], min_coverage: float) -> bool:
-        """Whether one of these SMEs offers at least `min_coverage` of what the need asks for
-        (True when it asks for nothing we know: no evidence is not a reason to flag)."""
-        if not self.asked[need].hits or not smes:
-            return True
-        return bool(np.max(self.coverage(need)[list(smes)]) >= min_coverage)
+    def answer(self, need: int, smes: Sequence[int], relevance: np.ndarray) -> float:
+        """How well the best of these SMEs answers the need, in [0, 1] (1 when it asks for
+        nothing we know: no evidence is not a reason to flag).
+
+        Each SME counts by its coverage of the ask times its relevance over the best
+        relevance among them: a firm that sells the remedy but is only half as much about
+        the need is half an answer, so a weak side candidate cannot vouch for a need the
+        closest firms do not answer, nor can the top one by words alone.
+        """
+        rows = list(smes)
+        if not self.asked[need].hits or not rows:
+            return 1.0
+        near = relevance[rows]
+        best = float(np.max(near))
+        if best <= 0:
+            return 0.0
+        return float(np.max(self.coverage(need)[rows] * near / best))
 
     def fit(self, need: int, sme: int, min_weight: float = 0.0) -> RemedyFit:
         """The asked kinds, split by whether the SME offers them, as names.

@@ -84,9 +84,9 @@ class ConceptSettings(Record):
 
 
 class RemedySettings(Record):
-    closest: int = Field(default=3, ge=1, le=100)
+    closest: int = Field(default=10, ge=1, le=100)
     min_asked: float = Field(default=2.0, ge=0)
-    min_coverage: float = Field(default=0.0, ge=0, le=1)
+    min_answer: float = Field(default=0.0, ge=0, le=1)
 
 
 class LabelCutoffs(Record):
