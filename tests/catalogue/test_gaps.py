@@ -100,6 +100,31 @@ def test_a_word_of_one_concepts_phrase_suggests_that_concept(mini: Catalogue) ->
     assert suggestion.concept_id == "desalination"
 
 
+def test_a_word_only_named_beside_a_concept_gets_no_suggestion(mini: Catalogue) -> None:
+    """What records are about is not what a gap is: 'turbidimeter', always beside
+    desalination, is no synonym of it (such suggestions lowered nDCG on both sets)."""
+    records = [
+        RecordText("sme", f"s{i}", f"smes/s{i}.yaml", (), (text,))
+        for i, text in enumerate(
+            [
+                "Desalination plants with a turbidimeter on every line.",
+                "Turbidimeter kits for desalination operators.",
+                "Desalination audits: each turbidimeter calibrated.",
+                "Turbidimeter spares and desalination advice.",
+            ]
+        )
+    ]
+    # Other records about another theme, so that the word is not one of every record.
+    records += [
+        RecordText("need", f"n{i}", f"needs/chile/n{i}.yaml", (), (f"Bombeo solar {i}.",))
+        for i in range(16)
+    ]
+    report = find_gaps(records, mini.taxonomy, top=50)
+    suggested = {g.term: g.suggestion for g in report.gaps}
+    assert "turbidimeter" in suggested
+    assert suggested["turbidimeter"] is None
+
+
 def test_the_order_is_deterministic(mini: Catalogue) -> None:
     first = find_gaps(HYDROGEN, mini.taxonomy, top=50)
     again = find_gaps(list(reversed(HYDROGEN)), mini.taxonomy, top=50)
