@@ -2,8 +2,10 @@
 
 Follows RELIABILITY.md ("Spreadsheets coming in"): regular files only and a size cap; an
 XLSX's ZIP directory is checked (entry count, sizes, compression ratio) and its XML scanned
-for DTDs and entities before openpyxl parses anything (and openpyxl itself parses through
-defusedxml); rows and columns are counted from the sheet's own dimension first; formulas
+for DTDs and entities before anything is parsed; then `xlsx` streams the sheet through
+defusedxml's expat parser, or, for what that reader does not handle, openpyxl reads the
+workbook as it always did (also through defusedxml), to the same result; rows and columns
+are counted from the sheet's own dimension first; formulas
 come back as their text, never evaluated; numbers, dates and booleans keep their type so
 that a text column can refuse what Excel turned `01234` or `3-4` into. CSV is UTF-8 (with or
 without BOM) or UTF-16 with BOM unless told otherwise, comma, semicolon or tab separated.
@@ -120,13 +122,13 @@ def read_sheet(path: Path, display: str, options: ReadOptions = ReadOptions()) -
     if raw.startswith(b"PK\x03\x04"):
         return _read_xlsx(raw, display, options)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        return _refused(display, "is an old Excel 97-2003 workbook; save it as .xlsx or CSV")
+        return refused(display, "is an old Excel 97-2003 workbook; save it as .xlsx or CSV")
     if path.suffix.lower() == ".xlsx":
-        return _refused(display, "is not an XLSX workbook (no ZIP signature)")
+        return refused(display, "is not an XLSX workbook (no ZIP signature)")
     return _read_csv(raw, display, options)
 
 
-def _refused(display: str, message: str) -> Sheet:
+def refused(display: str, message: str) -> Sheet:
     return Sheet(display, problems=(SheetProblem(display, message=message),))
 
 
@@ -162,10 +164,10 @@ def _read_csv(raw: bytes, display: str, options: ReadOptions) -> Sheet:
     try:
         for number, values in enumerate(reader, start=1):
             if number > MAX_ROWS:
-                return _refused(display, f"has more than {MAX_ROWS:,} rows; split it")
+                return refused(display, f"has more than {MAX_ROWS:,} rows; split it")
             if len(values) > MAX_COLUMNS:
                 msg = f"has {len(values)} columns; at most {MAX_COLUMNS} are read"
-                return _refused(display, msg)
+                return refused(display, msg)
             cells = tuple(_text_cell(v) for v in values)
             if any(cells):  # blank lines, as in XLSX, are not rows to import
                 rows.append(Row(number, cells))
@@ -220,23 +222,38 @@ def _text_cell(value: str) -> Cell | None:
 def _read_xlsx(raw: bytes, display: str, options: ReadOptions) -> Sheet:
     refusal = _check_zip(raw)
     if refusal:
-        return _refused(display, refusal)
+        return refused(display, refusal)
+    # Imported here: the fast reader loads openpyxl's helpers, which a CSV never needs.
+    from .xlsx import Unsupported, read_xlsx
+
+    try:
+        return read_xlsx(raw, display, options)
+    except Unsupported:
+        return _read_with_openpyxl(raw, display, options)
+
+
+def _read_with_openpyxl(raw: bytes, display: str, options: ReadOptions) -> Sheet:
+    """The workbook read by openpyxl: slow, but it knows every corner of the format."""
     book = _open_book(raw)
     if isinstance(book, str):
-        return _refused(display, book)
+        return refused(display, book)
     names = tuple(book.sheetnames)
     sheet = _choose_sheet(book, options.sheet)
     if isinstance(sheet, str):
         return Sheet(display, problems=(SheetProblem(display, message=sheet),), sheet_names=names)
     if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
-        size = f"{sheet.max_row:,} rows and {sheet.max_column:,} columns"
-        return _refused(display, f"sheet '{sheet.title}' has {size}; the limit is {_LIMITS}")
+        return refused(display, too_big(sheet.title, sheet.max_row, sheet.max_column))
     skipped: list[SheetProblem] = []
     rows = _sheet_rows(sheet, display, skipped)
     return Sheet(display, tuple(rows), tuple(skipped + _merged(sheet, display)), names)
 
 
 _LIMITS = f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns"
+
+
+def too_big(title: str, rows: int, columns: int) -> str:
+    size = f"{rows:,} rows and {columns:,} columns"
+    return f"sheet '{title}' has {size}; the limit is {_LIMITS}"
 
 
 def _check_zip(raw: bytes) -> str | None:
@@ -318,12 +335,20 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 
 def _choose_sheet(book: Any, wanted: str | None) -> Any:
+    chosen = pick_sheet([sheet.title for sheet in book.worksheets], wanted)
+    return chosen if isinstance(chosen, str) else book.worksheets[chosen]
+
+
+def pick_sheet(titles: list[str], wanted: str | None) -> int | str:
+    """The index of the first sheet, or of `--sheet` (any case); or why there is none."""
+    if not titles:
+        return "the workbook holds no worksheet (only chart sheets, or none at all)"
     if wanted is None:
-        return book.worksheets[0]
-    for sheet in book.worksheets:
-        if sheet.title == wanted or sheet.title.casefold() == wanted.casefold():
-            return sheet
-    names = ", ".join(f"'{printable(s.title)}'" for s in book.worksheets)
+        return 0
+    for index, title in enumerate(titles):
+        if title == wanted or title.casefold() == wanted.casefold():
+            return index
+    names = ", ".join(f"'{printable(title)}'" for title in titles)
     return f"no sheet named '{printable(wanted)}'; the sheets are {names}"
 
 
@@ -337,15 +362,21 @@ def _sheet_rows(sheet: Any, display: str, skipped: list[SheetProblem]) -> list[R
         if not any(cells):
             continue
         if sheet.row_dimensions[number].hidden:
-            msg = "hidden row skipped; unhide it to import it"
-            skipped.append(SheetProblem(display, number, message=msg, level=Level.WARNING))
+            skipped.append(hidden_row(display, number))
             continue
         rows.append(Row(number, cells))
-    for index in sorted(hidden_columns):
-        letter = _letter(index)
-        msg = f"hidden column {letter} skipped; unhide it to import it"
-        skipped.append(SheetProblem(display, message=msg, level=Level.WARNING))
+    skipped.extend(hidden_column(display, index) for index in sorted(hidden_columns))
     return rows
+
+
+def hidden_row(display: str, number: int) -> SheetProblem:
+    msg = "hidden row skipped; unhide it to import it"
+    return SheetProblem(display, number, message=msg, level=Level.WARNING)
+
+
+def hidden_column(display: str, index: int) -> SheetProblem:
+    msg = f"hidden column {_letter(index)} skipped; unhide it to import it"
+    return SheetProblem(display, message=msg, level=Level.WARNING)
 
 
 def _hidden_columns(sheet: Any) -> set[int]:
@@ -358,41 +389,74 @@ def _hidden_columns(sheet: Any) -> set[int]:
 
 
 def _merged(sheet: Any, display: str) -> list[SheetProblem]:
-    problems = []
-    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
-        first = f"{_letter(merged.min_col - 1)}{merged.min_row}"
-        msg = f"cells {merged.coord} are merged; only {first} is read (unmerge and fill each row)"
-        problems.append(SheetProblem(display, merged.min_row, message=msg, level=Level.WARNING))
-    return problems
+    ranges = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+    return [merged_range(display, r.min_col, r.min_row, r.max_col, r.max_row) for r in ranges]
+
+
+def merged_range(
+    display: str, min_col: int, min_row: int, max_col: int, max_row: int
+) -> SheetProblem:
+    first = f"{_letter(min_col - 1)}{min_row}"
+    last = f"{_letter(max_col - 1)}{max_row}"
+    coord = first if first == last else f"{first}:{last}"
+    msg = f"cells {coord} are merged; only {first} is read (unmerge and fill each row)"
+    return SheetProblem(display, min_row, message=msg, level=Level.WARNING)
 
 
 def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
+    """A column's letters from its 0-based index, as openpyxl's get_column_letter gives them
+    (not imported: the fast XLSX reader would load all of openpyxl for it)."""
+    letters, number = "", index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _cell(cell: Any) -> Cell | None:
-    value = cell.value
+    return value_cell(cell.value, cell.data_type)
+
+
+def value_cell(value: object, data_type: str) -> Cell | None:
+    """A cell from openpyxl's value and data type (the fast XLSX reader makes the same pairs)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if cell.data_type == "f":
-        return Cell(str(value), CellType.FORMULA)
+    if data_type == "f":
+        return Cell(_formula_text(value), CellType.FORMULA)
     if not isinstance(value, str | int | float | bool | dt.datetime | dt.date | dt.time):
-        # Array formulas and data-table formulas come back as objects holding the text.
+        # A duration (a [h]:mm number format) comes back as a timedelta.
         return Cell(str(getattr(value, "text", value)), CellType.FORMULA)
-    if cell.data_type == "e":
+    if data_type == "e":
         return Cell(str(value), CellType.ERROR)
     if isinstance(value, bool):
         return Cell("TRUE" if value else "FALSE", CellType.BOOL)
     if isinstance(value, int | float):
-        return Cell(_number_text(value), CellType.NUMBER)
+        return Cell(number_text(value), CellType.NUMBER)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return Cell(value.isoformat(), CellType.DATE)
     return Cell(value)
 
 
-def _number_text(value: float) -> str:
+def _formula_text(value: object) -> str:
+    """A formula as typed: array formulas carry their text, data tables only their inputs."""
+    if isinstance(value, str):
+        return value
+    text = getattr(value, "text", None)
+    if isinstance(text, str):
+        return text
+    attrs = vars(value)
+    return table_formula(attrs.get("r1"), attrs.get("r2"), attrs.get("dt2D"), attrs.get("dtr"))
+
+
+def table_formula(r1: object, r2: object, two_d: object, row_input: object) -> str:
+    """A what-if data table as Excel shows it: `=TABLE(row input, column input)`."""
+    first, second = r1 or "", r2 or ""
+    if two_d in ("1", "true", True):
+        return f"=TABLE({first},{second})"
+    return f"=TABLE({first},)" if row_input in ("1", "true", True) else f"=TABLE(,{first})"
+
+
+def number_text(value: float) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
