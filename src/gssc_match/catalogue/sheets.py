@@ -223,7 +223,7 @@ def _read_xlsx(raw: bytes, display: str, options: ReadOptions) -> Sheet:
     refusal = _check_zip(raw)
     if refusal:
         return refused(display, refusal)
-    # Imported here: the fast reader loads openpyxl's helpers, which a CSV never needs.
+    # Imported here: a CSV never needs the XLSX reader.
     from .xlsx import Unsupported, read_xlsx
 
     try:

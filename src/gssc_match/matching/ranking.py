@@ -354,11 +354,9 @@ class Matcher:
         """The shortlist's no-answer reason of each need that has one (all SMEs eligible)."""
         if not need_indices:
             return {}
-        mask = self.sme_mask(None)
         reasons = {}
         for row, need_index in zip(self.relevance_block(need_indices), need_indices, strict=True):
-            relevant = mask & (row >= self.weights.no_match_threshold)
-            reason = self._unanswered(need_index, row, relevant)
+            reason = self._unanswered(need_index, row, row >= self.weights.no_match_threshold)
             if reason:
                 reasons[need_index] = reason
         return reasons
